@@ -1,0 +1,531 @@
+package org.postrelay.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The spool: one file per message under queue_directory, named by its queue id, moved between
+ * queue directories only by atomic rename (Postfix's mail_queue.c and mail_stream.c). Thread-safe.
+ */
+public final class Spool implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger("org.postrelay.queue");
+    private static final String DEFER_DIRECTORY = "defer";
+    private static final int CREATE_ATTEMPTS = 10;
+    private static final int MAX_STRAY_WARNINGS = 1000;
+
+    private final Path directory;
+    private final Map<QueueName, Path> queues = new EnumMap<>(QueueName.class);
+    private final Map<QueueName, DirectorySync> syncs = new EnumMap<>(QueueName.class);
+    private final Path deferDirectory;
+    private final FileAttribute<?>[] fileAttributes;
+    private final Set<QueueId> beingWritten = ConcurrentHashMap.newKeySet();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong removes = new AtomicLong();
+    private final Set<Path> strayNamesWarned = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private Spool(Path directory, FileAttribute<?>[] fileAttributes, FileAttribute<?>[] directoryAttributes,
+                  DirectorySync.Syncer syncer) throws IOException {
+        this.directory = directory;
+        this.fileAttributes = fileAttributes;
+        makeDirectory(directory, directoryAttributes, true);
+        for (QueueName q : QueueName.values()) {
+            Path dir = directory.resolve(q.directoryName());
+            makeDirectory(dir, directoryAttributes, false);
+            queues.put(q, dir);
+            syncs.put(q, new DirectorySync(dir, syncer));
+        }
+        this.deferDirectory = directory.resolve(DEFER_DIRECTORY);
+        makeDirectory(deferDirectory, directoryAttributes, false);
+    }
+
+    /** Opens (creating if needed: directories 0700, files 0600) the spool under queue_directory. */
+    public static Spool open(Path queueDirectory) throws IOException {
+        return open(queueDirectory, DirectorySync.platformSyncer());
+    }
+
+    /** As {@link #open(Path)} with a chosen directory fsync (tests inject failures). */
+    static Spool open(Path queueDirectory, DirectorySync.Syncer syncer) throws IOException {
+        Path dir = queueDirectory.toAbsolutePath().normalize();
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] files = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+        FileAttribute<?>[] dirs = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                : new FileAttribute<?>[0];
+        return new Spool(dir, files, dirs, syncer);
+    }
+
+    private static void makeDirectory(Path dir, FileAttribute<?>[] attributes, boolean withParents) throws IOException {
+        try {
+            if (withParents) {
+                Files.createDirectories(dir, attributes);
+            } else if (!Files.isDirectory(dir)) {
+                Files.createDirectory(dir, attributes);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("open queue directory: " + dir + " exists and is not a directory "
+                    + "(check parameter queue_directory)", e);
+        } catch (IOException e) {
+            throw new IOException("open queue directory: cannot create " + dir + ": " + reason(e)
+                    + " (check parameter queue_directory)", e);
+        }
+    }
+
+    /** queue_directory, absolute. */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Starts a new message in incoming/: writes the envelope records now; the caller streams the
+     * RFC 5322 content (CRLF) to content() and commits. Until then {@link #isBeingWritten} is true
+     * for its id and qmgr must leave the file alone.
+     */
+    public SpoolWriter create(String sender, List<String> recipients, Map<String, String> attributes,
+                              Instant arrival, Instant nextWarning) throws IOException {
+        Objects.requireNonNull(sender, "sender (use \"\" for the null sender)");
+        Objects.requireNonNull(arrival, "arrival");
+        if (recipients == null || recipients.isEmpty()) {
+            throw new IllegalArgumentException("create queue file: no recipients");
+        }
+        byte[] header = QueueFile.header(sender, recipients, attributes == null ? Map.of() : attributes,
+                arrival, nextWarning);
+        if (closed) {
+            throw new IOException("create queue file: the spool " + directory + " is closed");
+        }
+        for (int attempt = 0; ; attempt++) {
+            QueueId id = QueueId.next();
+            Path file = path(QueueName.INCOMING, id);
+            FileChannel channel;
+            beingWritten.add(id);
+            try {
+                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        fileAttributes);
+            } catch (FileAlreadyExistsException e) {
+                beingWritten.remove(id);
+                if (attempt < CREATE_ATTEMPTS) {
+                    continue;                    // another process made the same id: take the next
+                }
+                throw failure("create queue file", id, file, e);
+            } catch (IOException e) {
+                beingWritten.remove(id);
+                throw failure("create queue file", id, file, e);
+            }
+            try {
+                return new QueueFileWriter(this, id, file, channel, header);
+            } catch (IOException e) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the delete below is what matters
+                }
+                Files.deleteIfExists(file);
+                beingWritten.remove(id);
+                throw failure("create queue file", id, file, e);
+            }
+        }
+    }
+
+    /** Whether a writer of this spool is still writing (or committing) that incoming/ file. */
+    public boolean isBeingWritten(QueueId id) {
+        return beingWritten.contains(id);
+    }
+
+    /** Parses the queue file's envelope (not the content); CorruptQueueFileException if unparseable. */
+    public Envelope read(QueueName queue, QueueId id) throws IOException {
+        Path file = path(queue, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return QueueFile.parse(channel, id, file).envelope();
+        } catch (CorruptQueueFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw failure("read queue file", id, file, e);
+        }
+    }
+
+    /** Streams the message bytes of a queue file (bounded memory); the caller closes the stream. */
+    public InputStream openContent(QueueName queue, Envelope envelope) throws IOException {
+        QueueId id = envelope.id();
+        Path file = path(queue, id);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw failure("open message content of queue file", id, file, e);
+        }
+        try {
+            long end = envelope.contentOffset() + envelope.contentLength();
+            if (envelope.contentOffset() < 0 || envelope.contentLength() < 0 || channel.size() < end) {
+                throw new CorruptQueueFileException("queue file " + id + ": content [" + envelope.contentOffset()
+                        + ", " + end + ") beyond the end of the file (size " + channel.size() + ", file " + file + ")");
+            }
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new ContentInputStream(channel, envelope.contentOffset(), envelope.contentLength(),
+                "queue file " + id + " (file " + file + ")");
+    }
+
+    /** The file of a message in a queue; the id is valid by construction, so the path stays inside. */
+    public Path path(QueueName queue, QueueId id) {
+        return queues.get(Objects.requireNonNull(queue, "queue")).resolve(Objects.requireNonNull(id, "id").toString());
+    }
+
+    /** Marks recipients done in place (DELIVERED or BOUNCED) and forces the file before returning. */
+    public void markRecipients(QueueName queue, QueueId id, Map<Integer, RecipientStatus> marks) throws IOException {
+        if (marks.isEmpty()) {
+            return;
+        }
+        Path file = path(queue, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long[] offsets = QueueFile.parse(channel, id, file).statusOffsets();
+            for (Map.Entry<Integer, RecipientStatus> mark : marks.entrySet()) {
+                int index = mark.getKey();
+                if (index < 0 || index >= offsets.length) {
+                    throw new IllegalArgumentException("mark recipients in queue file " + id + ": no recipient #"
+                            + index + " (it has " + offsets.length + ")");
+                }
+                ByteBuffer status = ByteBuffer.wrap(new byte[] {Objects.requireNonNull(mark.getValue()).code()});
+                while (status.hasRemaining()) {
+                    channel.write(status, offsets[index]);
+                }
+            }
+            channel.force(false);                // data only: the size does not change
+        } catch (CorruptQueueFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw failure("mark recipients in queue file", id, file, e);
+        }
+    }
+
+    /** Clears the pending delay warning (control record) in place, forced. */
+    public void clearWarning(QueueName queue, QueueId id) throws IOException {
+        Path file = path(queue, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            QueueFile.parse(channel, id, file);  // never write into a file that is not a sound queue file
+            ByteBuffer none = QueueFile.instantField(null);
+            while (none.hasRemaining()) {
+                channel.write(none, QueueFile.CONTROL_PAYLOAD_OFFSET + none.position());
+            }
+            channel.force(false);
+        } catch (CorruptQueueFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw failure("clear delay warning in queue file", id, file, e);
+        }
+    }
+
+    /**
+     * Moves a message between queues by atomic rename. Refuses to replace a file of the same name
+     * in the target (FileAlreadyExistsException); NoSuchFileException if it is not in {@code from}.
+     * Not forced: after a crash the file is in one directory or the other, and either is safe.
+     */
+    public void move(QueueId id, QueueName from, QueueName to) throws IOException {
+        Path source = path(from, id);
+        Path target = path(to, id);
+        if (from == to) {
+            return;
+        }
+        try {
+            if (Files.exists(target)) {
+                throw new FileAlreadyExistsException(target.toString(), null, "file exists");
+            }
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw failure("move queue file to " + to.directoryName() + "/", id, source, e);
+        }
+    }
+
+    /** Sets the next attempt time: the file's mtime, as in Postfix. Call it after any in-place write. */
+    public void setNextAttempt(QueueName queue, QueueId id, Instant when) throws IOException {
+        Path file = path(queue, id);
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(when));
+        } catch (IOException e) {
+            throw failure("set next attempt time of queue file", id, file, e);
+        }
+    }
+
+    /** The next attempt time (the file's mtime). */
+    public Instant nextAttempt(QueueName queue, QueueId id) throws IOException {
+        Path file = path(queue, id);
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            throw failure("get next attempt time of queue file", id, file, e);
+        }
+    }
+
+    /** Deletes a finished message durably: unlink + (group-committed) directory fsync; also its defer log. */
+    public void remove(QueueName queue, QueueId id) throws IOException {
+        Path file = path(queue, id);
+        try {
+            Files.delete(file);
+        } catch (IOException e) {
+            throw failure("remove queue file", id, file, e);
+        }
+        try {
+            Files.deleteIfExists(deferDirectory.resolve(id.toString()));
+        } catch (IOException e) {
+            LOG.warning(id + ": cannot remove defer log " + deferDirectory.resolve(id.toString()) + ": " + reason(e));
+        }
+        try {
+            syncs.get(queue).sync();
+        } catch (IOException e) {
+            throw failure("remove queue file (directory fsync of " + file.getParent() + ")", id, file, e);
+        }
+        removes.incrementAndGet();
+    }
+
+    /** Sets an unreadable file aside in corrupt/: never deletes; logs a warning (or, if it fails, a severe error). */
+    public void moveToCorrupt(QueueName queue, QueueId id) {
+        if (queue == QueueName.CORRUPT) {
+            return;
+        }
+        Path source = path(queue, id);
+        Path target = path(QueueName.CORRUPT, id);
+        try {
+            if (Files.exists(target)) {      // keep both: the one already there is not ours to replace
+                target = target.resolveSibling(id + "." + System.currentTimeMillis());
+            }
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warning(id + ": unreadable queue file moved from " + queue.directoryName() + "/ to " + target);
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, id + ": cannot move unreadable queue file " + source + " to corrupt/: "
+                    + reason(e) + " (it stays where it is; move it by hand)", e);
+        }
+    }
+
+    /** Streams the ids in a queue (directory iteration, bounded memory); names that are not queue ids are skipped and logged. */
+    public void forEach(QueueName queue, Consumer<QueueId> action) throws IOException {
+        Path dir = queues.get(queue);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (QueueId.isValid(name)) {
+                    action.accept(QueueId.parse(name));
+                } else if (strayNamesWarned.size() < MAX_STRAY_WARNINGS && strayNamesWarned.add(entry)) {
+                    LOG.warning("skipping " + entry + ": not a queue id (a stray file in the " + queue.directoryName()
+                            + " queue; move it away)");     // once per name: qmgr scans incoming/ often
+                }
+            }
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            throw new IOException("scan queue " + queue.directoryName() + ": " + reason(e.getCause())
+                    + " (directory " + dir + ")", e.getCause());
+        } catch (IOException e) {
+            throw new IOException("scan queue " + queue.directoryName() + ": " + reason(e) + " (directory " + dir + ")", e);
+        }
+    }
+
+    /** How many messages a queue holds (a directory scan). */
+    public long count(QueueName queue) throws IOException {
+        long[] n = {0};
+        forEach(queue, id -> n[0]++);
+        return n[0];
+    }
+
+    /** Defer log (Postfix's defer/ directory): last reason per recipient address; informational, not forced. */
+    public void writeDeferReasons(QueueId id, Map<String, String> reasonByRecipient) throws IOException {
+        Path log = deferDirectory.resolve(id.toString());
+        try {
+            DeferLog.write(log, reasonByRecipient, fileAttributes);
+        } catch (IOException e) {
+            throw failure("write defer log of", id, log, e);
+        }
+    }
+
+    /** The defer log's reasons by recipient address; empty if none. */
+    public Map<String, String> readDeferReasons(QueueId id) throws IOException {
+        Path log = deferDirectory.resolve(id.toString());
+        try {
+            return DeferLog.read(log);
+        } catch (IOException e) {
+            throw failure("read defer log of", id, log, e);
+        }
+    }
+
+    /**
+     * Restart: active/ back to incoming/ (unparseable ones to corrupt/: they had been acknowledged);
+     * incoming files without END removed (never acknowledged); incoming files with END that do not
+     * parse to corrupt/. deferred/ and hold/ are not read here: they are checked when read.
+     */
+    public RecoveryReport recover() throws IOException {
+        int[] requeued = {0};
+        int[] partial = {0};
+        int[] corrupt = {0};
+        int[] kept = {0};
+        forEach(QueueName.ACTIVE, id -> {
+            switch (check(QueueName.ACTIVE, id)) {
+                case COMPLETE -> {
+                    try {
+                        move(id, QueueName.ACTIVE, QueueName.INCOMING);
+                        requeued[0]++;
+                    } catch (IOException e) {
+                        LOG.log(Level.SEVERE, id + ": cannot requeue from active/: " + e.getMessage(), e);
+                    }
+                }
+                case PARTIAL, CORRUPT -> {       // it was acknowledged once: keep it, never delete
+                    moveToCorrupt(QueueName.ACTIVE, id);
+                    corrupt[0]++;
+                }
+                default -> { }
+            }
+        });
+        forEach(QueueName.INCOMING, id -> {
+            if (isBeingWritten(id)) {
+                return;
+            }
+            switch (check(QueueName.INCOMING, id)) {
+                case COMPLETE -> kept[0]++;
+                case PARTIAL -> {
+                    Path file = path(QueueName.INCOMING, id);
+                    try {
+                        Files.deleteIfExists(file);
+                        partial[0]++;
+                        LOG.info(id + ": removed unacknowledged partial queue file " + file);
+                    } catch (IOException e) {
+                        LOG.log(Level.SEVERE, id + ": cannot remove partial queue file " + file + ": " + reason(e), e);
+                    }
+                }
+                case CORRUPT -> {
+                    moveToCorrupt(QueueName.INCOMING, id);
+                    corrupt[0]++;
+                }
+                default -> { }
+            }
+        });
+        if (requeued[0] + partial[0] + corrupt[0] > 0) {
+            for (QueueName q : List.of(QueueName.ACTIVE, QueueName.INCOMING, QueueName.CORRUPT)) {
+                try {
+                    syncs.get(q).sync();
+                } catch (IOException e) {
+                    throw new IOException("recover spool: directory fsync of " + queues.get(q) + ": " + reason(e), e);
+                }
+            }
+        }
+        RecoveryReport report = new RecoveryReport(requeued[0], partial[0], corrupt[0], kept[0]);
+        LOG.info("spool recovery in " + directory + ": " + report);
+        return report;
+    }
+
+    private enum Check { COMPLETE, PARTIAL, CORRUPT, GONE }
+
+    /** Classifies a file for recovery: complete, partial (no END: never acknowledged), corrupt (END but unparseable). */
+    private Check check(QueueName queue, QueueId id) {
+        Path file = path(queue, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (!QueueFile.hasEnd(channel)) {
+                return Check.PARTIAL;
+            }
+            QueueFile.parse(channel, id, file);
+            return Check.COMPLETE;
+        } catch (NoSuchFileException e) {
+            return Check.GONE;
+        } catch (CorruptQueueFileException e) {
+            LOG.warning(e.getMessage());
+            return Check.CORRUPT;
+        } catch (IOException e) {
+            LOG.warning("recover: cannot read queue file " + file + ": " + reason(e) + " (left in place)");
+            return Check.GONE;
+        }
+    }
+
+    /** Counters since open: commits, removes, directory fsyncs. */
+    public SpoolStats stats() {
+        long all = syncs.values().stream().mapToLong(DirectorySync::fsyncs).sum();
+        return new SpoolStats(commits.get(), removes.get(), all, syncs.get(QueueName.INCOMING).fsyncs());
+    }
+
+    /** Refuses new messages from now on; open writers may still commit or abort. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    // --- for QueueFileWriter
+
+    void syncIncoming() throws IOException {
+        syncs.get(QueueName.INCOMING).sync();
+    }
+
+    void committed(QueueId id) {
+        commits.incrementAndGet();
+        beingWritten.remove(id);
+    }
+
+    void aborted(QueueId id) {
+        beingWritten.remove(id);
+    }
+
+    DirectorySync sync(QueueName queue) {
+        return syncs.get(queue);
+    }
+
+    /**
+     * An IOException naming the operation, queue id and file. A NoSuchFileException stays one
+     * (callers treat "already gone" apart), and so does a FileAlreadyExistsException.
+     */
+    static IOException failure(String operation, QueueId id, Path file, IOException cause) {
+        String message = operation + " " + id + ": " + reason(cause);
+        IOException e;
+        if (cause instanceof NoSuchFileException) {
+            e = new NoSuchFileException(file.toString(), null, message);
+        } else if (cause instanceof FileAlreadyExistsException) {
+            e = new FileAlreadyExistsException(file.toString(), null, message);
+        } else {
+            e = new IOException(message + " (file " + file + ")");
+        }
+        e.initCause(cause);
+        return e;
+    }
+
+    /** The cause's own words, without repeating a path. */
+    static String reason(Throwable e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return f.getReason() != null ? f.getReason() : "file exists";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,48 @@
+/**
+ * queue — the spool: one file per message under {@code queue_directory}, named by its queue id,
+ * moved between queues only by atomic rename, as Postfix's mail_queue.c and mail_stream.c do.
+ *
+ * <p>Job. {@link org.postrelay.queue.Spool#create} writes a new queue file in incoming/ (typed,
+ * length-prefixed records, the message, an END record: src/docs/queue-file.md);
+ * {@link org.postrelay.queue.SpoolWriter#commit()} returns only when the file and its directory
+ * entry are on disk. Concurrent committers share directory fsyncs (group commit: the first waiter
+ * fsyncs incoming/ for all whose files were complete before it started; no extra thread).
+ * {@link org.postrelay.queue.Spool#read} parses the envelope without loading the message;
+ * {@link org.postrelay.queue.Spool#openContent} streams it with a 64 KiB buffer. Recipients are
+ * marked done in place and forced; a finished message is removed by unlink + directory fsync.
+ *
+ * <p>Parameters: {@code queue_directory} (default {@code /var/spool/postrelay}), read by the
+ * caller (master) and passed to {@link org.postrelay.queue.Spool#open}. Nothing else.
+ *
+ * <p>Queues (directories, 0700; files 0600): {@code maildrop/} (sendmail drops, for pickup),
+ * {@code incoming/} (new and requeued messages), {@code active/} (held by qmgr),
+ * {@code deferred/} (waiting; the file's mtime is the next attempt time), {@code hold/} (set aside
+ * by an admin), {@code corrupt/} (unreadable; kept, never deleted), and {@code defer/} (per-message
+ * defer logs: last reason per recipient, informational, not forced). Queue ids are 18 upper-case
+ * hex digits; every directory entry and every id given by a caller is checked before a path is
+ * built from it.
+ *
+ * <p>Restart ({@link org.postrelay.queue.Spool#recover()}): active/ files go back to incoming/;
+ * incoming/ files without a complete END record were never acknowledged and are removed; files
+ * with END that do not parse go to corrupt/. deferred/ and hold/ are not read at start (a
+ * million deferred files must not slow it down): an unreadable one is found when qmgr reads it.
+ *
+ * <p>Counters: {@link org.postrelay.queue.Spool#stats()} (commits, removes, directory fsyncs) for
+ * the benchmark ({@code SpoolCommitBench} in the test sources) and the logs.
+ *
+ * <p>Diagnostics (logger {@code org.postrelay.queue}):
+ * <ul>
+ * <li>fatal (environment): an unusable queue directory, a full disk, a failed fsync: an
+ *   {@code IOException} naming the operation, queue id and file, e.g. {@code commit queue file
+ *   0661...: No space left on device (file /var/spool/postrelay/incoming/0661...)}; the partial
+ *   file is removed. A file already gone stays a {@code NoSuchFileException}.</li>
+ * <li>warning (recoverable): {@link org.postrelay.queue.CorruptQueueFileException} naming the
+ *   problem and byte offset, then "ID: unreadable queue file moved from Q/ to corrupt/ID"; a
+ *   directory entry that is not a queue id is skipped with "skipping PATH: not a queue id".</li>
+ * <li>severe: an unreadable file that cannot be moved to corrupt/ (it stays where it is).</li>
+ * <li>info: each partial file removed at restart and the recovery summary.</li>
+ * </ul>
+ * Programming errors (no recipients, a bad attribute name, a recipient index out of range) are
+ * {@code IllegalArgumentException}s.
+ */
+package org.postrelay.queue;
