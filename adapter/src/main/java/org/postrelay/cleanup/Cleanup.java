@@ -1,0 +1,171 @@
+package org.postrelay.cleanup;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.postrelay.api.MessageRejectedException;
+import org.postrelay.api.TemporaryFailureException;
+import org.postrelay.config.Config;
+import org.postrelay.config.Parameters;
+import org.postrelay.local.LocalTransport;
+import org.postrelay.master.Maillog;
+import org.postrelay.queue.QueueId;
+import org.postrelay.queue.Spool;
+import org.postrelay.queue.SpoolWriter;
+
+/**
+ * Postfix's cleanup: checks and canonicalises one submitted message and writes it to the spool.
+ * Qualifies bare addresses with {@code myorigin}, decides per recipient (relay, local, or reject),
+ * adds missing {@code From}, {@code Date} and {@code Message-ID} and a {@code Received} line,
+ * removes {@code Bcc}, enforces {@code message_size_limit}, and returns the queue id only once the
+ * message is durable.
+ */
+public final class Cleanup {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final Spool spool;
+    private final Addresses addresses;
+    private final AddressResolver resolver;
+    private final LocalTransport localTransport;
+    private final Maillog maillog;
+    private final Consumer<QueueId> onQueued;
+    private final Clock clock;
+    private final String myhostname;
+    private final String mailName;
+    private final long messageSizeLimit;
+    private final long headerSizeLimit;
+    private final Duration delayWarningTime;
+
+    public Cleanup(Config config, Spool spool, LocalTransport localTransport, Maillog maillog,
+                   Consumer<QueueId> onQueued, Clock clock) {
+        this.spool = spool;
+        this.addresses = new Addresses(config.get(Parameters.MYORIGIN), config.bool(Parameters.APPEND_AT_MYORIGIN));
+        this.resolver = new AddressResolver(config);
+        this.localTransport = localTransport;
+        this.maillog = maillog;
+        this.onQueued = onQueued;
+        this.clock = clock;
+        this.myhostname = config.get(Parameters.MYHOSTNAME);
+        this.mailName = config.get(Parameters.MAIL_NAME);
+        this.messageSizeLimit = config.size(Parameters.MESSAGE_SIZE_LIMIT);
+        this.headerSizeLimit = config.size(Parameters.HEADER_SIZE_LIMIT);
+        this.delayWarningTime = config.time(Parameters.DELAY_WARNING_TIME);
+    }
+
+    /**
+     * Queues one message. The stream is read to its end (or to the size limit) and not closed.
+     *
+     * @param origin who submitted it, for the {@code Received} line ("api", "sendmail", ...)
+     * @return the queue id, once the message is durable
+     */
+    public QueueId enqueue(String sender, Collection<String> recipients, InputStream content, String origin)
+            throws MessageRejectedException, TemporaryFailureException {
+        String envelopeSender = addresses.sender(sender);
+        List<String> envelopeRecipients = canonicalRecipients(recipients);
+        Instant arrival = clock.instant();
+        Instant nextWarning = delayWarningTime.isZero() ? null : arrival.plus(delayWarningTime);
+        SpoolWriter writer;
+        try {
+            writer = spool.create(envelopeSender, envelopeRecipients, Map.of("origin", origin), arrival, nextWarning);
+        } catch (IOException e) {
+            throw new TemporaryFailureException("cannot queue the message: " + e.getMessage()
+                    + " (check that queue_directory " + spool.directory() + " is writable and has space)", e);
+        }
+        try (writer) {
+            String messageId = writeContent(writer, envelopeSender, envelopeRecipients, content, origin, arrival);
+            QueueId id = writer.commit();
+            maillog.log("cleanup", id + ": message-id=" + messageId);
+            onQueued.accept(id);
+            return id;
+        } catch (IOException e) {
+            throw new TemporaryFailureException("cannot queue the message: " + e.getMessage()
+                    + " (check that queue_directory " + spool.directory() + " is writable and has space)", e);
+        }
+    }
+
+    private List<String> canonicalRecipients(Collection<String> recipients) throws MessageRejectedException {
+        if (recipients == null || recipients.isEmpty()) {
+            throw new MessageRejectedException("message has no recipients: give at least one (To, Cc or Bcc)");
+        }
+        Set<String> unique = new LinkedHashSet<>();          // Postfix drops duplicate recipients
+        List<String> undeliverable = new ArrayList<>();
+        for (String raw : recipients) {
+            String recipient = addresses.recipient(raw);
+            if (resolver.isLocal(recipient) && localTransport.rejectsAtSubmission()) {
+                undeliverable.add(recipient);
+            }
+            unique.add(recipient);
+        }
+        if (!undeliverable.isEmpty()) {
+            throw new MessageRejectedException("recipient " + String.join(", ", undeliverable)
+                    + " is in mydestination but " + localTransport.describe()
+                    + ": remove it from mydestination or address it elsewhere");
+        }
+        return List.copyOf(unique);
+    }
+
+    /** Writes headers (canonicalised) and body (CRLF line ends); returns the Message-ID. */
+    private String writeContent(SpoolWriter writer, String sender, List<String> recipients, InputStream raw,
+                                String origin, Instant arrival) throws IOException, MessageRejectedException {
+        InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 65536);
+        HeaderSection headers = HeaderSection.read(in, headerSizeLimit);
+        SizeLimitedOutputStream limited = new SizeLimitedOutputStream(writer.content(), messageSizeLimit);
+        OutputStream out = new BufferedOutputStream(limited, 65536);
+        try {
+            QueueId id = writer.id();
+            String date = Rfc5322Date.format(arrival);
+            String forClause = recipients.size() == 1 ? "\r\n\tfor <" + recipients.get(0) + ">" : "";
+            writeField(out, "Received: by " + myhostname + " (" + mailName + ", from " + origin + ")\r\n\tid "
+                    + id + forClause + "; " + date);
+            String messageId = null;
+            for (HeaderSection.Field field : headers.fields()) {
+                if (field.is("Bcc") || field.is("Resent-Bcc")) {
+                    continue;                                 // never on the wire
+                }
+                if (field.is("Message-ID")) {
+                    messageId = field.text().substring(field.name().length() + 1).strip();
+                }
+                writeField(out, field.text());
+            }
+            if (!headers.has("From")) {
+                writeField(out, "From: " + (sender.isEmpty() ? "MAILER-DAEMON@" + myhostname : sender));
+            }
+            if (!headers.has("Date")) {
+                writeField(out, "Date: " + date);
+            }
+            if (messageId == null) {
+                messageId = "<" + Rfc5322Date.compact(arrival) + "." + id + "@" + myhostname + ">";
+                writeField(out, "Message-ID: " + messageId);
+            }
+            out.write(CRLF);
+            if (headers.firstBodyLine() != null) {
+                CrlfCopy.copy(new java.io.ByteArrayInputStream(headers.firstBodyLine()), out, false);
+            }
+            CrlfCopy.copy(in, out, true);
+            out.flush();
+            return messageId;
+        } catch (SizeLimitedOutputStream.LimitExceeded e) {
+            throw new MessageRejectedException("message size exceeds message_size_limit (" + messageSizeLimit
+                    + " bytes): send less, or raise message_size_limit");
+        }
+    }
+
+    private static void writeField(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.write(CRLF);
+    }
+}

@@ -1,0 +1,26 @@
+/**
+ * cleanup — checks and canonicalises each submitted message before it is queued (Postfix's
+ * cleanup(8) and trivial-rewrite(8)).
+ *
+ * <ul>
+ * <li>Envelope addresses: angle brackets stripped; a bare name becomes {@code name@$myorigin}
+ *     ({@code append_at_myorigin = yes}); line breaks, control characters, display names and
+ *     malformed domains are refused; duplicates are dropped.</li>
+ * <li>Per recipient: a domain in {@code mydestination} goes to the {@code local_transport}
+ *     (with the null client's {@code error:} transport such a recipient is refused at once),
+ *     everything else to {@code relayhost} (or the recipient's domain when it is empty).</li>
+ * <li>Headers: a {@code Received: by $myhostname} line is prepended; {@code From},
+ *     {@code Date} and {@code Message-ID} are added when missing; {@code Bcc} and
+ *     {@code Resent-Bcc} are removed; a header value with a bare CR or an unfolded line break is
+ *     refused as header injection; the header section is limited by {@code header_size_limit}
+ *     (102400).</li>
+ * <li>Body: line ends become CRLF; {@code message_size_limit} (10240000) bounds the whole.</li>
+ * </ul>
+ *
+ * <p>The queue id is returned only once the message is durable (see the queue package).
+ *
+ * <p>Diagnostics: {@link org.postrelay.api.MessageRejectedException} says what is wrong and what
+ * to change; {@link org.postrelay.api.TemporaryFailureException} names the queue directory when
+ * the spool cannot take the message. Log line: {@code ID: message-id=<...>}.
+ */
+package org.postrelay.cleanup;
