@@ -1,0 +1,556 @@
+package org.postrelay.qmgr;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.postrelay.bounce.Bounce;
+import org.postrelay.bounce.FailedRecipient;
+import org.postrelay.cleanup.AddressResolver;
+import org.postrelay.config.Config;
+import org.postrelay.config.Parameters;
+import org.postrelay.local.LocalTransport;
+import org.postrelay.master.Maillog;
+import org.postrelay.master.Workers;
+import org.postrelay.queue.CorruptQueueFileException;
+import org.postrelay.queue.Envelope;
+import org.postrelay.queue.QueueId;
+import org.postrelay.queue.QueueName;
+import org.postrelay.queue.Recipient;
+import org.postrelay.queue.RecipientStatus;
+import org.postrelay.queue.Spool;
+import org.postrelay.smtp.DeliveryReport;
+import org.postrelay.smtp.Nexthop;
+import org.postrelay.smtp.Outcome;
+import org.postrelay.smtp.RecipientResult;
+import org.postrelay.smtp.SmtpClient;
+
+/**
+ * Postfix's qmgr: moves messages from incoming/ (and, when due, deferred/) into the active queue up
+ * to {@code qmgr_message_active_limit}, splits their recipients into delivery requests per nexthop,
+ * runs them within each destination's concurrency window and {@code default_process_limit}, and
+ * settles each message when its last request returns: done, deferred with back-off, or bounced.
+ *
+ * <p>All scheduling state lives on one thread (the loop); deliveries run on {@link Workers} and
+ * report back through an event queue.
+ */
+public final class QueueManager {
+
+    private static final String LOCAL = "local";
+
+    private final Spool spool;
+    private final SmtpClient smtp;
+    private final LocalTransport localTransport;
+    private final AddressResolver resolver;
+    private final Bounce bounce;
+    private final Maillog maillog;
+    private final Workers workers;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final int activeLimit;
+    private final int processLimit;
+    private final int recipientLimit;
+    private final int initialConcurrency;
+    private final int concurrencyLimit;
+    private final int failedCohortLimit;
+    private final Duration queueRunDelay;
+
+    private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<QueueId> hints;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile boolean rescanIncoming = true;
+    private volatile boolean stopping;
+    private final CountDownLatch loopDone = new CountDownLatch(1);
+    private final Object runningLock = new Object();
+    private int running;                                 // worker tasks in flight, under runningLock
+
+    // Loop-thread state.
+    private final Map<QueueId, ActiveMessage> active = new HashMap<>();
+    private final Map<String, Destination> destinations = new LinkedHashMap<>();
+    private Instant nextDeferredScan;
+
+    public QueueManager(Config config, Spool spool, SmtpClient smtp, LocalTransport localTransport, Bounce bounce,
+                        Maillog maillog, Workers workers, Clock clock) {
+        this.spool = spool;
+        this.smtp = smtp;
+        this.localTransport = localTransport;
+        this.resolver = new AddressResolver(config);
+        this.bounce = bounce;
+        this.maillog = maillog;
+        this.workers = workers;
+        this.clock = clock;
+        this.backoff = new Backoff(config.time(Parameters.MINIMAL_BACKOFF_TIME),
+                config.time(Parameters.MAXIMAL_BACKOFF_TIME), config.time(Parameters.MAXIMAL_QUEUE_LIFETIME),
+                config.time(Parameters.BOUNCE_QUEUE_LIFETIME));
+        this.activeLimit = (int) config.integer(Parameters.QMGR_MESSAGE_ACTIVE_LIMIT);
+        this.processLimit = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT);
+        this.recipientLimit = (int) config.integer(Parameters.SMTP_DESTINATION_RECIPIENT_LIMIT);
+        this.initialConcurrency = (int) config.integer(Parameters.INITIAL_DESTINATION_CONCURRENCY);
+        this.concurrencyLimit = (int) config.integer(Parameters.SMTP_DESTINATION_CONCURRENCY_LIMIT);
+        this.failedCohortLimit = (int) config.integer(Parameters.SMTP_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT);
+        this.queueRunDelay = config.time(Parameters.QUEUE_RUN_DELAY);
+        this.hints = new ArrayBlockingQueue<>(Math.max(1, Math.min(activeLimit, 10_000)));
+    }
+
+    /** Starts the loop on a worker; the first pass picks up what a previous run left in the queue. */
+    public void start() {
+        nextDeferredScan = clock.instant();
+        workers.execute(this::loop);
+    }
+
+    /** Cleanup's notice that a message is durable in incoming/. */
+    public void incoming(QueueId id) {
+        if (!hints.offer(id)) {
+            rescanIncoming = true;                       // too many to remember: find them on disk
+        }
+        wake();
+    }
+
+    /** {@code postqueue -f}: retry all deferred mail now and lift every destination's throttle. */
+    public void flush() {
+        post(() -> {
+            destinations.values().forEach(d -> d.unthrottleIfDue(clock.instant(), true));
+            scanDeferred(true);
+        });
+    }
+
+    /** How many messages are in the active queue (for tests and tools). */
+    public int activeCount() {
+        CountDownLatch answered = new CountDownLatch(1);
+        int[] count = new int[1];
+        post(() -> {
+            count[0] = active.size();
+            answered.countDown();
+        });
+        try {
+            answered.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return count[0];
+    }
+
+    /**
+     * Stops scheduling and waits up to {@code timeout} for deliveries in flight to finish. Messages
+     * still in active/ go back to the queue at the next start.
+     */
+    public void stop(Duration timeout) {
+        stopping = true;
+        post(() -> { });
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            loopDone.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            synchronized (runningLock) {
+                while (running > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        maillog.warning("qmgr", running + " deliveries still in flight at shutdown; "
+                                + "their messages stay queued");
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(runningLock, left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void post(Runnable event) {
+        events.add(event);
+    }
+
+    private void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            events.add(() -> wakePending.set(false));
+        }
+    }
+
+    // ---- the loop (one thread) ----
+
+    private void loop() {
+        try {
+            while (!stopping) {
+                Instant now = clock.instant();
+                if (!now.isBefore(nextDeferredScan)) {
+                    scanDeferred(false);
+                    nextDeferredScan = now.plus(queueRunDelay);
+                }
+                for (Destination d : destinations.values()) {
+                    d.unthrottleIfDue(now, false);
+                }
+                feedActive();
+                dispatch();
+                Runnable event = events.poll(millisUntilNextTimer(), TimeUnit.MILLISECONDS);
+                while (event != null) {
+                    event.run();
+                    event = events.poll();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            maillog.warning("qmgr", "queue manager stopped by an internal error: " + e);
+            throw e;
+        } finally {
+            loopDone.countDown();
+        }
+    }
+
+    private long millisUntilNextTimer() {
+        Instant next = nextDeferredScan;
+        for (Destination d : destinations.values()) {
+            if (d.throttled() && d.throttledUntil().isBefore(next)) {
+                next = d.throttledUntil();
+            }
+        }
+        return Math.max(1, Duration.between(clock.instant(), next).toMillis() + 1);
+    }
+
+    /** Moves due deferred messages to incoming/ (all of them when forced by a flush). */
+    private void scanDeferred(boolean all) {
+        Instant now = clock.instant();
+        try {
+            spool.forEach(QueueName.DEFERRED, id -> {
+                try {
+                    if (all || !spool.nextAttempt(QueueName.DEFERRED, id).isAfter(now)) {
+                        spool.move(id, QueueName.DEFERRED, QueueName.INCOMING);
+                        if (!hints.offer(id)) {
+                            rescanIncoming = true;
+                        }
+                    }
+                } catch (NoSuchFileException gone) {
+                    // removed by an admin meanwhile
+                } catch (IOException e) {
+                    maillog.warning("qmgr", id + ": cannot move from deferred to incoming: " + e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            maillog.warning("qmgr", "cannot scan the deferred queue: " + e.getMessage());
+        }
+    }
+
+    private void feedActive() {
+        while (active.size() < activeLimit) {
+            QueueId id = hints.poll();
+            if (id == null) {
+                if (!rescanIncoming) {
+                    return;
+                }
+                rescanIncoming = false;
+                List<QueueId> found = scanIncoming(activeLimit - active.size());
+                if (found.isEmpty()) {
+                    return;
+                }
+                found.forEach(this::activate);
+                continue;
+            }
+            activate(id);
+        }
+    }
+
+    private List<QueueId> scanIncoming(int room) {
+        List<QueueId> found = new ArrayList<>();
+        try {
+            spool.forEach(QueueName.INCOMING, id -> {
+                if (found.size() < room && !active.containsKey(id) && !spool.isBeingWritten(id)) {
+                    found.add(id);
+                } else if (found.size() >= room) {
+                    rescanIncoming = true;               // more than fits now: look again later
+                }
+            });
+        } catch (IOException e) {
+            maillog.warning("qmgr", "cannot scan the incoming queue: " + e.getMessage());
+        }
+        return found;
+    }
+
+    /** Moves one message into the active queue and turns its recipients into delivery requests. */
+    private void activate(QueueId id) {
+        if (active.containsKey(id)) {
+            return;
+        }
+        Envelope envelope;
+        try {
+            spool.move(id, QueueName.INCOMING, QueueName.ACTIVE);
+            envelope = spool.read(QueueName.ACTIVE, id);
+        } catch (NoSuchFileException gone) {
+            return;                                      // already taken, or removed by an admin
+        } catch (CorruptQueueFileException e) {
+            maillog.warning("qmgr", id + ": unreadable queue file, moved to corrupt/: " + e.getMessage());
+            spool.moveToCorrupt(QueueName.ACTIVE, id);
+            return;
+        } catch (IOException e) {
+            maillog.warning("qmgr", id + ": cannot activate: " + e.getMessage());
+            return;
+        }
+        List<Recipient> pending = envelope.recipients().stream()
+                .filter(r -> r.status() == RecipientStatus.PENDING).toList();
+        ActiveMessage message = new ActiveMessage(envelope, clock.instant(), pending.size());
+        active.put(id, message);
+        maillog.log("qmgr", id + ": from=<" + envelope.sender() + ">, size=" + envelope.contentLength()
+                + ", nrcpt=" + pending.size() + " (queue active)");
+        Map<String, List<Recipient>> byNexthop = new LinkedHashMap<>();
+        for (Recipient r : pending) {
+            AddressResolver.Resolution resolution = resolver.resolve(r.address());
+            String key = resolution.transport() == AddressResolver.Transport.LOCAL ? LOCAL : resolution.nexthop();
+            byNexthop.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        }
+        List<DeliveryJob> jobs = new ArrayList<>();
+        byNexthop.forEach((nexthop, recipients) -> {
+            for (int from = 0; from < recipients.size(); from += recipientLimit) {
+                List<Recipient> chunk = recipients.subList(from, Math.min(recipients.size(), from + recipientLimit));
+                jobs.add(new DeliveryJob(message, nexthop, List.copyOf(chunk)));
+            }
+        });
+        if (jobs.isEmpty()) {                             // nothing left to do: settle at once
+            message.expect(1);
+            startTask(() -> {
+                message.requestDone();
+                settle(message);
+                post(() -> active.remove(id));
+            });
+            return;
+        }
+        message.expect(jobs.size());
+        for (DeliveryJob job : jobs) {
+            destination(job.nexthop()).pending.add(job);
+        }
+    }
+
+    private Destination destination(String nexthop) {
+        return destinations.computeIfAbsent(nexthop, n -> LOCAL.equals(n)
+                ? new Destination(n, processLimit, processLimit, 0)
+                : new Destination(n, initialConcurrency, concurrencyLimit, failedCohortLimit));
+    }
+
+    /** Starts what each destination's window and the process limit allow. */
+    private void dispatch() {
+        boolean started = true;
+        while (started) {                                // round robin, one request per destination a pass
+            started = false;
+            Iterator<Destination> it = destinations.values().iterator();
+            while (it.hasNext()) {
+                Destination d = it.next();
+                if (d.pending.isEmpty()) {
+                    if (d.idle()) {
+                        it.remove();
+                    }
+                    continue;
+                }
+                if (runningCount() >= processLimit) {
+                    return;
+                }
+                if (d.throttled()) {
+                    DeliveryJob job = d.pending.poll();
+                    String reason = "delivery temporarily suspended: " + d.throttleReason();
+                    startTask(() -> runJob(job, null, suspended(job, reason)));
+                    started = true;
+                } else if (d.canStart()) {
+                    DeliveryJob job = d.pending.poll();
+                    d.busy++;
+                    startTask(() -> runJob(job, d, null));
+                    started = true;
+                }
+            }
+        }
+    }
+
+    private int runningCount() {
+        synchronized (runningLock) {
+            return running;
+        }
+    }
+
+    private void startTask(Runnable task) {
+        synchronized (runningLock) {
+            running++;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    synchronized (runningLock) {
+                        running--;
+                        runningLock.notifyAll();
+                    }
+                    wake();
+                }
+            });
+        } catch (RuntimeException e) {
+            synchronized (runningLock) {
+                running--;
+            }
+            throw e;
+        }
+    }
+
+    // ---- on worker threads ----
+
+    /** Delivers one request (or reports a prepared result), records it, settles the message if last. */
+    private void runJob(DeliveryJob job, Destination destination, DeliveryReport prepared) {
+        Instant started = clock.instant();
+        DeliveryReport report = prepared;
+        if (report == null) {
+            report = deliver(job);
+        }
+        record(job, report, started);
+        ActiveMessage message = job.message();
+        boolean last = message.requestDone();
+        if (last) {
+            settle(message);
+        }
+        DeliveryReport done = report;
+        post(() -> {
+            if (destination != null) {
+                destination.busy--;
+                if (done.siteFailure()) {
+                    String reason = done.results().isEmpty() ? "site failure" : done.results().get(0).reply();
+                    destination.onSiteFailure(reason, clock.instant(), backoff.minimal());
+                } else {
+                    destination.onDelivered();
+                }
+            }
+            if (last) {
+                active.remove(message.envelope.id());
+            }
+        });
+    }
+
+    private DeliveryReport deliver(DeliveryJob job) {
+        Envelope envelope = job.message().envelope;
+        try {
+            if (LOCAL.equals(job.nexthop())) {
+                return deliverLocally(job);
+            }
+            return smtp.deliver(Nexthop.parse(job.nexthop()), envelope.sender(), job.addresses(),
+                    new SpoolMessageSource(spool, envelope));
+        } catch (RuntimeException e) {
+            List<RecipientResult> results = job.addresses().stream()
+                    .map(r -> new RecipientResult(r, Outcome.DEFERRED, "4.3.0",
+                            "delivery failed: internal error: " + e)).toList();
+            maillog.warning("qmgr", envelope.id() + ": delivery to " + job.nexthop() + " failed: " + e);
+            return new DeliveryReport(results, "none", false, Duration.ZERO, Duration.ZERO);
+        }
+    }
+
+    private DeliveryReport deliverLocally(DeliveryJob job) {
+        List<RecipientResult> results = new ArrayList<>();
+        for (String r : job.addresses()) {
+            LocalTransport.Result result = localTransport.deliver(r);
+            results.add(new RecipientResult(r, result.delivered() ? Outcome.SENT : Outcome.BOUNCED, result.dsn(),
+                    result.text()));
+        }
+        return new DeliveryReport(results, "none", false, Duration.ZERO, Duration.ZERO);
+    }
+
+    private static DeliveryReport suspended(DeliveryJob job, String reason) {
+        List<RecipientResult> results = job.addresses().stream()
+                .map(r -> new RecipientResult(r, Outcome.DEFERRED, "4.4.1", reason)).toList();
+        return new DeliveryReport(results, "none", false, Duration.ZERO, Duration.ZERO);
+    }
+
+    /** Marks delivered recipients on disk before anything else can retry them, logs, tallies. */
+    private void record(DeliveryJob job, DeliveryReport report, Instant started) {
+        ActiveMessage message = job.message();
+        Envelope envelope = message.envelope;
+        Map<String, Recipient> byAddress = new HashMap<>();
+        job.recipients().forEach(r -> byAddress.put(r.address(), r));
+        Map<Integer, RecipientStatus> delivered = new HashMap<>();
+        Instant now = clock.instant();
+        String delays = Delays.of(envelope.arrival(), message.activatedAt, started, report, now);
+        String remoteMta = "none".equals(report.relay()) ? null : report.relay();
+        String role = LOCAL.equals(job.nexthop()) ? localRole() : "smtp";
+        for (RecipientResult result : report.results()) {
+            Recipient recipient = byAddress.get(result.recipient());
+            if (recipient == null) {
+                continue;
+            }
+            String status = switch (result.outcome()) {
+                case SENT -> "sent";
+                case DEFERRED -> "deferred";
+                case BOUNCED -> "bounced";
+            };
+            maillog.log(role, envelope.id() + ": to=<" + recipient.address() + ">, relay=" + report.relay()
+                    + ", " + delays + ", dsn=" + result.dsn() + ", status=" + status + " (" + result.reply() + ")");
+            FailedRecipient failed = new FailedRecipient(recipient.index(), recipient.address(), result.dsn(),
+                    result.reply(), result.serverReply(), remoteMta);
+            switch (result.outcome()) {
+                case SENT -> delivered.put(recipient.index(), RecipientStatus.DELIVERED);
+                case DEFERRED -> message.deferred(failed);
+                case BOUNCED -> message.bounced(failed);
+            }
+        }
+        // All of the message delivered at once: settle removes it durably, no marks needed.
+        if (!delivered.isEmpty() && delivered.size() < message.pendingAtActivation) {
+            try {
+                spool.markRecipients(QueueName.ACTIVE, envelope.id(), delivered);
+            } catch (IOException e) {
+                maillog.warning("qmgr", envelope.id() + ": cannot mark delivered recipients done: " + e.getMessage()
+                        + " (they may be delivered again)");
+            }
+        }
+    }
+
+    private String localRole() {
+        return localTransport instanceof LocalTransport.Discard ? "discard" : "error";
+    }
+
+    /**
+     * Settles a message after its last request: bounces what failed (and what expired), keeps what
+     * was deferred in deferred/ until its next attempt, removes the message when nothing is left.
+     */
+    private void settle(ActiveMessage message) {
+        Envelope envelope = message.envelope;
+        QueueId id = envelope.id();
+        Instant now = clock.instant();
+        List<FailedRecipient> bounced = new ArrayList<>(message.bouncedRecipients());
+        List<FailedRecipient> deferred = message.deferredRecipients();
+        try {
+            if (!deferred.isEmpty() && backoff.expired(now, envelope.arrival(), message.isBounce())) {
+                maillog.log("qmgr", id + ": from=<" + envelope.sender() + ">, status=expired, returned to sender");
+                bounced.addAll(deferred);
+                deferred = List.of();
+            }
+            if (!bounced.isEmpty()) {
+                bounce.returnToSender(envelope, bounced);
+                Map<Integer, RecipientStatus> marks = new HashMap<>();
+                bounced.forEach(b -> marks.put(b.index(), RecipientStatus.BOUNCED));
+                if (!deferred.isEmpty()) {
+                    spool.markRecipients(QueueName.ACTIVE, id, marks);
+                }
+            }
+            if (deferred.isEmpty()) {
+                spool.remove(QueueName.ACTIVE, id);
+                maillog.log("qmgr", id + ": removed");
+                return;
+            }
+            Map<String, String> reasons = new LinkedHashMap<>();
+            deferred.forEach(d -> reasons.put(d.address(), d.text()));
+            spool.writeDeferReasons(id, reasons);
+            if (envelope.nextWarning() != null && !now.isBefore(envelope.nextWarning())) {
+                bounce.warnSender(envelope, deferred, backoff.retryUntil(envelope.arrival(), message.isBounce()));
+                spool.clearWarning(QueueName.ACTIVE, id);
+            }
+            spool.setNextAttempt(QueueName.ACTIVE, id, backoff.nextAttempt(now, envelope.arrival()));
+            spool.move(id, QueueName.ACTIVE, QueueName.DEFERRED);
+        } catch (IOException e) {
+            maillog.warning("qmgr", id + ": cannot settle after delivery: " + e.getMessage()
+                    + " (the message stays queued and is retried after a restart)");
+        }
+    }
+}
