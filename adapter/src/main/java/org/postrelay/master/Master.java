@@ -1,0 +1,147 @@
+package org.postrelay.master;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.postrelay.api.RelayConnectionFactory;
+import org.postrelay.bounce.Bounce;
+import org.postrelay.cleanup.Cleanup;
+import org.postrelay.cleanup.Submission;
+import org.postrelay.config.Config;
+import org.postrelay.config.Parameters;
+import org.postrelay.local.LocalTransport;
+import org.postrelay.qmgr.QueueManager;
+import org.postrelay.queue.RecoveryReport;
+import org.postrelay.queue.Spool;
+import org.postrelay.smtp.SmtpClient;
+
+/**
+ * Postfix's master: starts, wires and stops the engine — spool recovery, cleanup, qmgr, smtp,
+ * bounce — and hands out the {@link RelayConnectionFactory}. The same engine runs embedded, in the
+ * standalone daemon and inside the resource adapter; only the {@link Workers} differ.
+ *
+ * <pre>{@code
+ * try (Master master = Master.start(Map.of("relayhost", "[127.0.0.1]:2525",
+ *                                          "queue_directory", "/var/spool/postrelay"))) {
+ *     try (RelayConnection connection = master.connectionFactory().getConnection()) {
+ *         connection.send(message);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class Master implements AutoCloseable {
+
+    /** How long {@link #close()} lets deliveries in flight finish. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Config config;
+    private final Maillog maillog;
+    private final Spool spool;
+    private final SmtpClient smtp;
+    private final Submission submission;
+    private final QueueManager queueManager;
+    private final ExecutorWorkers ownWorkers;
+    private final RelayConnectionFactory connectionFactory;
+    private QueueManager late;                           // for cleanup's notices, set once wired
+
+    private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock) throws IOException {
+        this.config = config;
+        this.ownWorkers = ownWorkers;
+        LocalTransport localTransport = LocalTransport.from(config);
+        this.maillog = Maillog.open(config, clock);
+        config.warnings().forEach(w -> maillog.warning("postconf", w));
+        Path queueDirectory = Path.of(config.get(Parameters.QUEUE_DIRECTORY));
+        this.spool = Spool.open(queueDirectory);
+        RecoveryReport recovery = spool.recover();
+        if (recovery.requeuedFromActive() + recovery.removedPartial() + recovery.movedToCorrupt() > 0) {
+            maillog.log("master", "spool recovery: " + recovery.requeuedFromActive() + " requeued from active, "
+                    + recovery.removedPartial() + " unacknowledged partial files removed, "
+                    + recovery.movedToCorrupt() + " unreadable files moved to corrupt");
+        }
+        this.smtp = new SmtpClient(config);
+        Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
+        Bounce bounce = new Bounce(config, cleanup, spool, maillog);
+        this.queueManager = new QueueManager(config, spool, smtp, localTransport, bounce, maillog, workers, clock);
+        this.late = queueManager;
+        this.submission = new Submission(cleanup);
+        this.connectionFactory = new EmbeddedConnectionFactory(submission);
+        queueManager.start();
+        maillog.log("master", "daemon started -- version " + version() + ", queue_directory " + queueDirectory);
+    }
+
+    /** Starts an engine on the given configuration with a thread pool of its own. */
+    public static Master start(Config config) throws IOException {
+        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 2;
+        ExecutorWorkers workers = new ExecutorWorkers(threads);
+        try {
+            return new Master(config, workers, workers, Clock.systemDefaultZone());
+        } catch (IOException | RuntimeException e) {
+            workers.close();
+            throw e;
+        }
+    }
+
+    /** Starts an engine whose work runs on the caller's {@link Workers} (a container's WorkManager). */
+    public static Master start(Config config, Workers workers) throws IOException {
+        return new Master(config, workers, null, Clock.systemDefaultZone());
+    }
+
+    /** Starts an engine from Postfix parameters ({@code relayhost}, {@code queue_directory}, ...). */
+    public static Master start(Map<String, String> parameters) throws IOException {
+        return start(Config.of(parameters));
+    }
+
+    /** Starts an engine from a configuration directory holding {@code main.cf}. */
+    public static Master start(Path configDirectory) throws IOException {
+        return start(Config.load(configDirectory, Map.of()));
+    }
+
+    public RelayConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    public Submission submission() {
+        return submission;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    public QueueManager queueManager() {
+        return queueManager;
+    }
+
+    /** {@code postqueue -f}: attempt all deferred mail now. */
+    public void flush() {
+        queueManager.flush();
+    }
+
+    /**
+     * Stops: refuses new mail, lets deliveries in flight finish (up to 30 s), closes the spool. What
+     * was not delivered stays queued for the next start.
+     */
+    @Override
+    public void close() {
+        submission.close();
+        queueManager.stop(STOP_TIMEOUT);
+        smtp.close();
+        spool.close();
+        maillog.log("master", "daemon stopped");
+        maillog.close();
+        if (ownWorkers != null) {
+            ownWorkers.close();
+        }
+    }
+
+    static String version() {
+        String v = Master.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * master — starts, wires, supervises and stops the engine; the embedding entry point.
+ *
+ * <p>{@link org.postrelay.master.Master#start(java.util.Map)} (or from a configuration directory
+ * holding {@code main.cf}) recovers the spool, starts the queue manager and hands out a
+ * {@link org.postrelay.api.RelayConnectionFactory}. Work runs on {@link
+ * org.postrelay.master.Workers}: a thread pool of {@code default_process_limit} + 2 threads when
+ * embedded, the container's {@code WorkManager} inside an application server.
+ *
+ * <p>The mail log ({@link org.postrelay.master.Maillog}) goes to {@code maillog_file} when set, in
+ * Postfix's line format, else to the {@code org.postrelay.maillog} logger.
+ *
+ * <p>Parameters: {@code queue_directory} (default {@code /var/spool/postrelay}),
+ * {@code maillog_file} (default empty), {@code syslog_name} (default {@code postrelay}),
+ * {@code default_process_limit} (default 100).
+ *
+ * <p>Diagnostics: a bad parameter value fails {@code start} with a
+ * {@link org.postrelay.config.ConfigException} naming it; an unusable queue directory fails it with
+ * an {@code IOException} naming the path; unused parameters are logged as warnings.
+ */
+package org.postrelay.master;
