@@ -202,4 +202,23 @@ class QueueManagerTest {
             assertTrue(engine.maillog().contains("status=sent (dropped here)"), engine.maillog());
         }
     }
+
+    @Test
+    void activeQueueShouldNeverHoldMoreThanQmgrMessageActiveLimit() throws Exception {
+        relay.stallAfterData(Duration.ofMillis(200));  // deliveries take a while: the backlog waits
+        try (TestEngine engine = TestEngine.start(dir, relay, Map.of("qmgr_message_active_limit", "3"))) {
+            for (int i = 0; i < 12; i++) {
+                engine.send("app@example.com", List.of("r" + i + "@example.org"), MESSAGE);
+            }
+            int largest = 0;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (relay.messages().size() < 12 && System.nanoTime() < deadline) {
+                largest = Math.max(largest, engine.master().queueManager().activeCount());
+                assertTrue(engine.count(QueueName.ACTIVE) <= 3, "active/ holds " + engine.count(QueueName.ACTIVE));
+                Thread.sleep(10);
+            }
+            assertEquals(12, relay.messages().size());
+            assertTrue(largest >= 2 && largest <= 3, "largest active queue: " + largest);
+        }
+    }
 }
