@@ -47,6 +47,8 @@ class QueueManagerTest {
             assertEquals("app@example.com", m.sender());
             assertEquals(List.of("a@example.org", "b@example.org"), m.recipients());
             engine.await("the queue is empty", WAIT, () -> engine.queued() == 0);
+            // qmgr logs "removed" just after it unlinks the file: wait for the line, not the file
+            engine.await("the removal is logged", WAIT, () -> engine.maillog().contains(id + ": removed"));
             String log = engine.maillog();
             assertTrue(log.contains(id + ": to=<a@example.org>, relay=127.0.0.1[127.0.0.1]:" + relay.port()), log);
             assertTrue(log.matches("(?s).*" + id + ": to=<b@example.org>, relay=\\S+, delay=[0-9.]+, "
