@@ -30,6 +30,14 @@ public interface RelayConnection extends AutoCloseable {
      */
     String send(String sender, Collection<String> recipients, InputStream rfc822) throws RelayException;
 
+    /**
+     * Returns an object of the given type that the relay offers through this connection, as JDBC's
+     * {@code unwrap}: {@link RelayAdmin} for a status page.
+     *
+     * @throws RelayException naming the type when it is not offered
+     */
+    <T> T unwrap(Class<T> type) throws RelayException;
+
     /** Releases the connection; it cannot send afterwards. */
     @Override
     void close();

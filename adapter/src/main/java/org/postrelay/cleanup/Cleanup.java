@@ -23,6 +23,7 @@ import org.postrelay.config.Parameters;
 import org.postrelay.local.LocalTransport;
 import org.postrelay.master.Maillog;
 import org.postrelay.queue.QueueId;
+import org.postrelay.queue.QueueName;
 import org.postrelay.queue.Spool;
 import org.postrelay.queue.SpoolWriter;
 
@@ -74,27 +75,52 @@ public final class Cleanup {
      */
     public QueueId enqueue(String sender, Collection<String> recipients, InputStream content, String origin)
             throws MessageRejectedException, TemporaryFailureException {
+        QueueId id = write(QueueName.INCOMING, sender, recipients, content, origin, Map.of("origin", origin));
+        onQueued.accept(id);
+        return id;
+    }
+
+    /**
+     * Writes one message of an undecided transaction to prepared/: durable on return, but invisible
+     * to qmgr until the transaction commits ({@code Spool.commitPrepared}).
+     *
+     * @param transaction the transaction branch, kept in the queue file for recovery
+     */
+    public QueueId prepare(String sender, Collection<String> recipients, InputStream content, String origin,
+                           String transaction) throws MessageRejectedException, TemporaryFailureException {
+        return write(QueueName.PREPARED, sender, recipients, content, origin,
+                Map.of("origin", origin, TRANSACTION_ATTRIBUTE, transaction));
+    }
+
+    /** The queue file attribute naming the transaction branch of a prepared message. */
+    public static final String TRANSACTION_ATTRIBUTE = "xid";
+
+    private QueueId write(QueueName target, String sender, Collection<String> recipients, InputStream content,
+                          String origin, Map<String, String> attributes)
+            throws MessageRejectedException, TemporaryFailureException {
         String envelopeSender = addresses.sender(sender);
         List<String> envelopeRecipients = canonicalRecipients(recipients);
         Instant arrival = clock.instant();
         Instant nextWarning = delayWarningTime.isZero() ? null : arrival.plus(delayWarningTime);
         SpoolWriter writer;
         try {
-            writer = spool.create(envelopeSender, envelopeRecipients, Map.of("origin", origin), arrival, nextWarning);
+            writer = spool.create(target, envelopeSender, envelopeRecipients, attributes, arrival, nextWarning);
         } catch (IOException e) {
-            throw new TemporaryFailureException("cannot queue the message: " + e.getMessage()
-                    + " (check that queue_directory " + spool.directory() + " is writable and has space)", e);
+            throw spoolFailure(e);
         }
         try (writer) {
             String messageId = writeContent(writer, envelopeSender, envelopeRecipients, content, origin, arrival);
             QueueId id = writer.commit();
             maillog.log("cleanup", id + ": message-id=" + messageId);
-            onQueued.accept(id);
             return id;
         } catch (IOException e) {
-            throw new TemporaryFailureException("cannot queue the message: " + e.getMessage()
-                    + " (check that queue_directory " + spool.directory() + " is writable and has space)", e);
+            throw spoolFailure(e);
         }
+    }
+
+    private TemporaryFailureException spoolFailure(IOException e) {
+        return new TemporaryFailureException("cannot queue the message: " + e.getMessage()
+                + " (check that queue_directory " + spool.directory() + " is writable and has space)", e);
     }
 
     private List<String> canonicalRecipients(Collection<String> recipients) throws MessageRejectedException {

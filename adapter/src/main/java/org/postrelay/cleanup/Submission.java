@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.BiConsumer;
+import org.postrelay.queue.QueueId;
 import org.postrelay.api.MessageRejectedException;
 import org.postrelay.api.RelayException;
 import org.postrelay.api.TemporaryFailureException;
@@ -25,10 +27,13 @@ import org.postrelay.api.TemporaryFailureException;
 public final class Submission {
 
     private final Cleanup cleanup;
+    private final BiConsumer<String, QueueId> onPrepared;
     private volatile boolean open = true;
 
-    public Submission(Cleanup cleanup) {
+    /** @param onPrepared told of each message written for a transaction branch */
+    public Submission(Cleanup cleanup, BiConsumer<String, QueueId> onPrepared) {
         this.cleanup = cleanup;
+        this.onPrepared = onPrepared;
     }
 
     /** Refuses further submissions (the engine is stopping). */
@@ -37,14 +42,28 @@ public final class Submission {
     }
 
     public String send(String sender, Collection<String> recipients, InputStream rfc822) throws RelayException {
+        return send(null, sender, recipients, rfc822).toString();
+    }
+
+    public String send(MimeMessage message) throws RelayException {
+        return send(null, message).toString();
+    }
+
+    /**
+     * Sends inside a transaction branch: the message waits in prepared/ until the branch is
+     * committed or rolled back ({@code branch} null: outside any transaction, queued at once).
+     */
+    public QueueId send(String branch, String sender, Collection<String> recipients, InputStream rfc822)
+            throws RelayException {
         checkOpen();
         if (rfc822 == null) {
             throw new MessageRejectedException("message content is missing (null stream)");
         }
-        return cleanup.enqueue(sender, recipients, rfc822, "api").toString();
+        return submit(branch, sender, recipients, rfc822);
     }
 
-    public String send(MimeMessage message) throws RelayException {
+    /** {@link #send(String, String, Collection, InputStream)} for a MimeMessage. */
+    public QueueId send(String branch, MimeMessage message) throws RelayException {
         checkOpen();
         if (message == null) {
             throw new MessageRejectedException("message is missing (null)");
@@ -52,11 +71,21 @@ public final class Submission {
         try {
             byte[] bytes = serialize(message);             // saves changes: MIME headers, Message-ID
             checkHeaders(message);
-            return cleanup.enqueue(envelopeSender(message), envelopeRecipients(message),
-                    new ByteArrayInputStream(bytes), "api").toString();
+            return submit(branch, envelopeSender(message), envelopeRecipients(message),
+                    new ByteArrayInputStream(bytes));
         } catch (MessagingException e) {
             throw new MessageRejectedException("message cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    private QueueId submit(String branch, String sender, Collection<String> recipients, InputStream content)
+            throws RelayException {
+        if (branch == null) {
+            return cleanup.enqueue(sender, recipients, content, "api");
+        }
+        QueueId id = cleanup.prepare(sender, recipients, content, "api", branch);
+        onPrepared.accept(branch, id);
+        return id;
     }
 
     private void checkOpen() throws TemporaryFailureException {

@@ -3,6 +3,8 @@ package org.postrelay.master;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
 import java.util.Collection;
+import org.postrelay.api.MessageRejectedException;
+import org.postrelay.api.RelayAdmin;
 import org.postrelay.api.RelayConnection;
 import org.postrelay.api.RelayException;
 import org.postrelay.api.TemporaryFailureException;
@@ -12,10 +14,21 @@ import org.postrelay.cleanup.Submission;
 final class EmbeddedConnection implements RelayConnection {
 
     private final Submission submission;
+    private final RelayAdmin admin;
     private volatile boolean closed;
 
-    EmbeddedConnection(Submission submission) {
+    EmbeddedConnection(Submission submission, RelayAdmin admin) {
         this.submission = submission;
+        this.admin = admin;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws RelayException {
+        checkOpen();
+        if (type == RelayAdmin.class) {
+            return type.cast(admin);
+        }
+        throw new MessageRejectedException("a RelayConnection offers RelayAdmin, not " + type.getName());
     }
 
     @Override

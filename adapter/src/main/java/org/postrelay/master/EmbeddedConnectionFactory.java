@@ -2,6 +2,7 @@ package org.postrelay.master;
 
 import javax.naming.NamingException;
 import javax.naming.Reference;
+import org.postrelay.api.RelayAdmin;
 import org.postrelay.api.RelayConnection;
 import org.postrelay.api.RelayConnectionFactory;
 import org.postrelay.api.TemporaryFailureException;
@@ -13,10 +14,12 @@ final class EmbeddedConnectionFactory implements RelayConnectionFactory {
     private static final long serialVersionUID = 1L;
 
     private final transient Submission submission;
+    private final transient RelayAdmin admin;
     private Reference reference;
 
-    EmbeddedConnectionFactory(Submission submission) {
+    EmbeddedConnectionFactory(Submission submission, RelayAdmin admin) {
         this.submission = submission;
+        this.admin = admin;
     }
 
     @Override
@@ -25,7 +28,7 @@ final class EmbeddedConnectionFactory implements RelayConnectionFactory {
             throw new TemporaryFailureException("this factory was serialized away from its engine: "
                     + "look it up again where the engine runs", null);
         }
-        return new EmbeddedConnection(submission);
+        return new EmbeddedConnection(submission, admin);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.postrelay.api.RelayAdmin;
 import org.postrelay.api.RelayConnectionFactory;
 import org.postrelay.bounce.Bounce;
 import org.postrelay.cleanup.Cleanup;
@@ -41,9 +42,11 @@ public final class Master implements AutoCloseable {
     private final Spool spool;
     private final SmtpClient smtp;
     private final Submission submission;
+    private final Transactions transactions;
     private final QueueManager queueManager;
     private final ExecutorWorkers ownWorkers;
     private final RelayConnectionFactory connectionFactory;
+    private final RelayAdmin admin;
     private QueueManager late;                           // for cleanup's notices, set once wired
 
     private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock) throws IOException {
@@ -65,8 +68,10 @@ public final class Master implements AutoCloseable {
         Bounce bounce = new Bounce(config, cleanup, spool, maillog);
         this.queueManager = new QueueManager(config, spool, smtp, localTransport, bounce, maillog, workers, clock);
         this.late = queueManager;
-        this.submission = new Submission(cleanup);
-        this.connectionFactory = new EmbeddedConnectionFactory(submission);
+        this.transactions = new Transactions(spool, id -> late.incoming(id), maillog);
+        this.submission = new Submission(cleanup, transactions::prepared);
+        this.admin = new EngineAdmin(spool, queueManager);
+        this.connectionFactory = new EmbeddedConnectionFactory(submission, admin);
         queueManager.start();
         maillog.log("master", "daemon started -- version " + version() + ", queue_directory " + queueDirectory);
     }
@@ -102,8 +107,18 @@ public final class Master implements AutoCloseable {
         return connectionFactory;
     }
 
+    /** Queue listing and latest deliveries, as {@code connection.unwrap(RelayAdmin.class)} gives them. */
+    public RelayAdmin admin() {
+        return admin;
+    }
+
     public Submission submission() {
         return submission;
+    }
+
+    /** The engine as a transactional resource, for the resource adapter's XAResource. */
+    public Transactions transactions() {
+        return transactions;
     }
 
     public Config config() {

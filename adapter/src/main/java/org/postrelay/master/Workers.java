@@ -13,4 +13,12 @@ public interface Workers {
      * @throws java.util.concurrent.RejectedExecutionException when no thread can take it
      */
     void execute(Runnable task);
+
+    /**
+     * Runs a task that lasts as long as the engine (the queue manager's loop); a container may give
+     * it a thread from its long-running pool.
+     */
+    default void executeLongRunning(Runnable task) {
+        execute(task);
+    }
 }

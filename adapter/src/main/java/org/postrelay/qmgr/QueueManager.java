@@ -15,8 +15,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.postrelay.api.RelayAdmin.Delivery;
 import org.postrelay.bounce.Bounce;
 import org.postrelay.bounce.FailedRecipient;
 import org.postrelay.cleanup.AddressResolver;
@@ -68,6 +70,7 @@ public final class QueueManager {
     private final int failedCohortLimit;
     private final Duration queueRunDelay;
 
+    private final DeliveryHistory history = new DeliveryHistory(200);
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final BlockingQueue<QueueId> hints;
     private final AtomicBoolean wakePending = new AtomicBoolean();
@@ -81,6 +84,7 @@ public final class QueueManager {
     private final Map<QueueId, ActiveMessage> active = new HashMap<>();
     private final Map<String, Destination> destinations = new LinkedHashMap<>();
     private Instant nextDeferredScan;
+    private boolean retrySoon;                           // the workers refused a task: dispatch again soon
 
     public QueueManager(Config config, Spool spool, SmtpClient smtp, LocalTransport localTransport, Bounce bounce,
                         Maillog maillog, Workers workers, Clock clock) {
@@ -108,7 +112,7 @@ public final class QueueManager {
     /** Starts the loop on a worker; the first pass picks up what a previous run left in the queue. */
     public void start() {
         nextDeferredScan = clock.instant();
-        workers.execute(this::loop);
+        workers.executeLongRunning(this::loop);
     }
 
     /** Cleanup's notice that a message is durable in incoming/. */
@@ -125,6 +129,11 @@ public final class QueueManager {
             destinations.values().forEach(d -> d.unthrottleIfDue(clock.instant(), true));
             scanDeferred(true);
         });
+    }
+
+    /** The latest delivery results, for status pages. */
+    public DeliveryHistory history() {
+        return history;
     }
 
     /** How many messages are in the active queue (for tests and tools). */
@@ -211,6 +220,10 @@ public final class QueueManager {
     }
 
     private long millisUntilNextTimer() {
+        if (retrySoon) {
+            retrySoon = false;
+            return 100;
+        }
         Instant next = nextDeferredScan;
         for (Destination d : destinations.values()) {
             if (d.throttled() && d.throttledUntil().isBefore(next)) {
@@ -318,11 +331,14 @@ public final class QueueManager {
         });
         if (jobs.isEmpty()) {                             // nothing left to do: settle at once
             message.expect(1);
-            startTask(() -> {
+            Runnable settleNow = () -> {
                 message.requestDone();
                 settle(message);
                 post(() -> active.remove(id));
-            });
+            };
+            if (!startTask(settleNow)) {
+                settleNow.run();                         // no thread free: settle here, it is quick
+            }
             return;
         }
         message.expect(jobs.size());
@@ -354,17 +370,25 @@ public final class QueueManager {
                 if (runningCount() >= processLimit) {
                     return;
                 }
+                DeliveryJob job = d.pending.peek();
+                boolean ok;
                 if (d.throttled()) {
-                    DeliveryJob job = d.pending.poll();
                     String reason = "delivery temporarily suspended: " + d.throttleReason();
-                    startTask(() -> runJob(job, null, suspended(job, reason)));
-                    started = true;
+                    ok = startTask(() -> runJob(job, null, suspended(job, reason)));
                 } else if (d.canStart()) {
-                    DeliveryJob job = d.pending.poll();
-                    d.busy++;
-                    startTask(() -> runJob(job, d, null));
-                    started = true;
+                    ok = startTask(() -> runJob(job, d, null));
+                    if (ok) {
+                        d.busy++;
+                    }
+                } else {
+                    continue;
                 }
+                if (!ok) {
+                    retrySoon = true;                    // no thread free: try again shortly
+                    return;
+                }
+                d.pending.poll();
+                started = true;
             }
         }
     }
@@ -375,7 +399,8 @@ public final class QueueManager {
         }
     }
 
-    private void startTask(Runnable task) {
+    /** Runs a task on the workers; false when none can take it now (it is not run). */
+    private boolean startTask(Runnable task) {
         synchronized (runningLock) {
             running++;
         }
@@ -391,11 +416,12 @@ public final class QueueManager {
                     wake();
                 }
             });
-        } catch (RuntimeException e) {
+            return true;
+        } catch (RejectedExecutionException e) {
             synchronized (runningLock) {
                 running--;
             }
-            throw e;
+            return false;
         }
     }
 
@@ -487,6 +513,8 @@ public final class QueueManager {
             };
             maillog.log(role, envelope.id() + ": to=<" + recipient.address() + ">, relay=" + report.relay()
                     + ", " + delays + ", dsn=" + result.dsn() + ", status=" + status + " (" + result.reply() + ")");
+            history.add(new Delivery(now, envelope.id().toString(), recipient.address(), report.relay(), result.dsn(),
+                    status, result.reply()));
             FailedRecipient failed = new FailedRecipient(recipient.index(), recipient.address(), result.dsn(),
                     result.reply(), result.serverReply(), remoteMta);
             switch (result.outcome()) {

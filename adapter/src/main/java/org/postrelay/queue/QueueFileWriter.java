@@ -10,7 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes one new queue file in incoming/: envelope records, the streamed content, then at commit
+ * Writes one new queue file in incoming/ (or prepared/): envelope records, the streamed content, then at commit
  * the patched content length and END, forced, then the group-committed directory fsync. Buffers
  * up to 64 KiB so a small message costs one write(2) and one fsync(2).
  */
@@ -22,6 +22,7 @@ final class QueueFileWriter implements SpoolWriter {
     private enum State { OPEN, COMMITTED, ABORTED }
 
     private final Spool spool;
+    private final DirectorySync directorySync;         // of the directory the file is in
     private final QueueId id;
     private final Path file;
     private final FileChannel channel;
@@ -33,7 +34,9 @@ final class QueueFileWriter implements SpoolWriter {
     private long committedLength = -1;                // content length once END is written
     private State state = State.OPEN;
 
-    QueueFileWriter(Spool spool, QueueId id, Path file, FileChannel channel, byte[] header) throws IOException {
+    QueueFileWriter(Spool spool, QueueId id, Path file, FileChannel channel, byte[] header,
+                    DirectorySync directorySync) throws IOException {
+        this.directorySync = directorySync;
         this.spool = spool;
         this.id = id;
         this.file = file;
@@ -88,7 +91,7 @@ final class QueueFileWriter implements SpoolWriter {
             throw Spool.failure("commit queue file", id, file, e);
         }
         try {
-            spool.syncIncoming();
+            directorySync.sync();
         } catch (IOException e) {
             abort();
             throw Spool.failure("commit queue file (directory fsync of " + file.getParent() + ")", id, file, e);

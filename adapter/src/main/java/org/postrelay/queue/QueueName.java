@@ -13,7 +13,13 @@ public enum QueueName {
     /** Messages set aside by an admin (postsuper -h); never scheduled. */
     HOLD("hold"),
     /** Unreadable queue files: kept for the admin, never deleted, never scheduled. */
-    CORRUPT("corrupt");
+    CORRUPT("corrupt"),
+    /**
+     * Messages sent inside a JTA transaction that is not decided yet: durable, invisible to qmgr;
+     * moved to incoming/ on commit, deleted on rollback. Left alone by restart recovery: the
+     * transaction manager's recovery decides.
+     */
+    PREPARED("prepared");
 
     private final String directoryName;
 

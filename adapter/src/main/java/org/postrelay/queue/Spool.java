@@ -112,6 +112,20 @@ public final class Spool implements AutoCloseable {
      */
     public SpoolWriter create(String sender, List<String> recipients, Map<String, String> attributes,
                               Instant arrival, Instant nextWarning) throws IOException {
+        return create(QueueName.INCOMING, sender, recipients, attributes, arrival, nextWarning);
+    }
+
+    /**
+     * Starts a new message in {@code target}: incoming/ for ordinary mail, prepared/ for mail sent
+     * inside a transaction (see {@link #commitPrepared}).
+     */
+    public SpoolWriter create(QueueName target, String sender, List<String> recipients,
+                              Map<String, String> attributes, Instant arrival, Instant nextWarning)
+            throws IOException {
+        if (target != QueueName.INCOMING && target != QueueName.PREPARED) {
+            throw new IllegalArgumentException("create queue file: new messages go to incoming/ or prepared/, not "
+                    + target.directoryName() + "/");
+        }
         Objects.requireNonNull(sender, "sender (use \"\" for the null sender)");
         Objects.requireNonNull(arrival, "arrival");
         if (recipients == null || recipients.isEmpty()) {
@@ -124,7 +138,7 @@ public final class Spool implements AutoCloseable {
         }
         for (int attempt = 0; ; attempt++) {
             QueueId id = QueueId.next();
-            Path file = path(QueueName.INCOMING, id);
+            Path file = path(target, id);
             FileChannel channel;
             beingWritten.add(id);
             try {
@@ -141,7 +155,7 @@ public final class Spool implements AutoCloseable {
                 throw failure("create queue file", id, file, e);
             }
             try {
-                return new QueueFileWriter(this, id, file, channel, header);
+                return new QueueFileWriter(this, id, file, channel, header, syncs.get(target));
             } catch (IOException e) {
                 try {
                     channel.close();
@@ -460,6 +474,50 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /**
+     * A transaction's commit: moves its prepared messages to incoming/, durably (both directories
+     * fsynced) before returning, since the transaction manager forgets the transaction afterwards.
+     */
+    public void commitPrepared(List<QueueId> ids) throws IOException {
+        for (QueueId id : ids) {
+            move(id, QueueName.PREPARED, QueueName.INCOMING);
+        }
+        syncs.get(QueueName.INCOMING).sync();
+        syncs.get(QueueName.PREPARED).sync();
+    }
+
+    /** A transaction's rollback: deletes its prepared messages (a missing one is already gone). */
+    public void rollbackPrepared(List<QueueId> ids) throws IOException {
+        for (QueueId id : ids) {
+            Path file = path(QueueName.PREPARED, id);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw failure("roll back prepared queue file", id, file, e);
+            }
+        }
+        syncs.get(QueueName.PREPARED).sync();
+    }
+
+    /**
+     * Restart, for prepared/: files without END were never acknowledged to the application and
+     * are removed; the rest wait for the transaction manager's decision.
+     */
+    public int removePartialPrepared() throws IOException {
+        int[] removed = {0};
+        forEach(QueueName.PREPARED, id -> {
+            if (!isBeingWritten(id) && check(QueueName.PREPARED, id) == Check.PARTIAL) {
+                try {
+                    Files.deleteIfExists(path(QueueName.PREPARED, id));
+                    removed[0]++;
+                } catch (IOException e) {
+                    LOG.log(Level.SEVERE, id + ": cannot remove partial prepared file: " + reason(e), e);
+                }
+            }
+        });
+        return removed[0];
+    }
+
     /** Counters since open: commits, removes, directory fsyncs. */
     public SpoolStats stats() {
         long all = syncs.values().stream().mapToLong(DirectorySync::fsyncs).sum();
@@ -474,9 +532,6 @@ public final class Spool implements AutoCloseable {
 
     // --- for QueueFileWriter
 
-    void syncIncoming() throws IOException {
-        syncs.get(QueueName.INCOMING).sync();
-    }
 
     void committed(QueueId id) {
         commits.incrementAndGet();
