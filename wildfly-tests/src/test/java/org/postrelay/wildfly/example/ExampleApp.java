@@ -1,11 +1,19 @@
 package org.postrelay.wildfly.example;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -32,15 +40,15 @@ final class ExampleApp {
 
     /** Sends through the EJB (committed, or rolled back when asked); returns the queue id. */
     String send(String from, String to, String subject, String text, boolean rollback) {
-        String body = "{\"from\":" + quote(from) + ",\"to\":" + quote(to) + ",\"subject\":" + quote(subject)
-                + ",\"text\":" + quote(text) + ",\"rollback\":" + rollback + "}";
+        String body = Json.createObjectBuilder().add("from", from).add("to", to).add("subject", subject)
+                .add("text", text).add("rollback", rollback).build().toString();
         HttpResponse<String> response = call(HttpRequest.newBuilder(base.resolve("api/send"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         if (response.statusCode() != 200) {
             throw new AssertionError("POST api/send answered " + response.statusCode() + ": " + response.body());
         }
-        Map<String, Object> json = MiniJson.object(response.body());
+        Map<String, Object> json = plain(parse(response.body()).asJsonObject());
         if (!Boolean.valueOf(!rollback).equals(json.get("committed"))) {
             throw new AssertionError("unexpected 'committed' in " + response.body());
         }
@@ -53,12 +61,12 @@ final class ExampleApp {
 
     /** The mailq-like listing. */
     List<Map<String, Object>> queue() {
-        return MiniJson.arrayOfObjects(get("api/queue"));
+        return listOfObjects(get("api/queue"));
     }
 
     /** The latest delivery attempts, newest first. */
     List<Map<String, Object>> deliveries() {
-        return MiniJson.arrayOfObjects(get("api/deliveries?max=200"));
+        return listOfObjects(get("api/deliveries?max=200"));
     }
 
     boolean isQueued(String queueId) {
@@ -147,23 +155,33 @@ final class ExampleApp {
         }
     }
 
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
+    private static JsonValue parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readValue();
         }
-        return b.append('"').toString();
+    }
+
+    private static List<Map<String, Object>> listOfObjects(String json) {
+        return parse(json).asJsonArray().stream().map(v -> plain(v.asJsonObject())).toList();
+    }
+
+    /** A JSON object as plain Java values (String, Boolean, Long or BigDecimal, List, Map), for assertions. */
+    private static Map<String, Object> plain(JsonObject object) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        object.forEach((name, value) -> map.put(name, plainValue(value)));
+        return map;
+    }
+
+    private static Object plainValue(JsonValue value) {
+        return switch (value.getValueType()) {
+            case STRING -> ((JsonString) value).getString();
+            case NUMBER -> ((JsonNumber) value).isIntegral() ? (Object) ((JsonNumber) value).longValue()
+                    : ((JsonNumber) value).bigDecimalValue();
+            case TRUE -> Boolean.TRUE;
+            case FALSE -> Boolean.FALSE;
+            case NULL -> null;
+            case ARRAY -> ((JsonArray) value).stream().map(ExampleApp::plainValue).toList();
+            case OBJECT -> plain(value.asJsonObject());
+        };
     }
 }

@@ -1,6 +1,8 @@
 package org.postrelay.wildfly.example;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,6 +80,33 @@ final class RelayServer {
         execute(composite.build().getOperation(), "set " + changes);
         reload();
         return true;
+    }
+
+    /**
+     * Runs the README's {@code postrelay.cli} against the running server, as an operator does
+     * ({@code jboss-cli.sh --connect --file=postrelay.cli -Dstart=connection-info ...}), then reloads
+     * it as the script asks.
+     */
+    void runScript(String relayhost, String myorigin) throws IOException, InterruptedException {
+        Path home = Path.of(System.getProperty("jboss.home"));
+        ProcessBuilder cli = new ProcessBuilder("bash", "bin/jboss-cli.sh", "--connect",
+                "--controller=remote+http://127.0.0.1:" + Integer.getInteger("wildfly.management-port", 9990),
+                "--file=" + System.getProperty("postrelay.cli"), "-Dstart=connection-info",
+                "-Darchive=" + System.getProperty("postrelay.rar"), "-Drelayhost=" + relayhost,
+                "-Dmyorigin=" + myorigin)
+                .directory(home.toFile())
+                .redirectErrorStream(true);
+        cli.environment().put("JAVA_OPTS", "-Xms64m -Xmx256m");
+        Process process = cli.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new AssertionError("postrelay.cli failed against the running server:\n" + output);
+        }
+        if (!output.contains("reload-required")) {
+            throw new AssertionError("postrelay.cli changed relayhost but the server does not ask for a reload:\n"
+                    + output);
+        }
+        reload();
     }
 
     /** {@code :reload}, then waits until the server runs again. */

@@ -114,6 +114,22 @@ final class SmtpSink implements AutoCloseable {
         return await(r -> r.hasSubject(subject), timeout);
     }
 
+    /** Waits for the message, then a little longer, and fails if it arrived more than once. */
+    Received awaitSubjectOnce(String subject, Duration timeout) {
+        Received first = awaitSubject(subject, timeout);
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        long copies = messages().stream().filter(r -> r.hasSubject(subject)).count();
+        if (copies != 1) {
+            throw new AssertionError("\"" + subject + "\" delivered " + copies + " times: " + messages());
+        }
+        return first;
+    }
+
     @Override
     public void close() {
         server.stop();
