@@ -28,14 +28,11 @@ public final class Transactions {
     private final Maillog maillog;
     private final Map<String, List<QueueId>> byBranch = new ConcurrentHashMap<>();
 
-    Transactions(Spool spool, Consumer<QueueId> onCommitted, Maillog maillog) throws IOException {
+    /** Expects the spool recovered ({@code Spool.recover} also clears partial files from prepared/). */
+    Transactions(Spool spool, Consumer<QueueId> onCommitted, Maillog maillog) {
         this.spool = spool;
         this.onCommitted = onCommitted;
         this.maillog = maillog;
-        int removed = spool.removePartialPrepared();
-        if (removed > 0) {
-            maillog.log("master", "spool recovery: " + removed + " unacknowledged partial prepared files removed");
-        }
     }
 
     /** Notes a message that cleanup wrote to prepared/ for a branch. */

@@ -415,31 +415,39 @@ public final class Spool implements AutoCloseable {
                 default -> { }
             }
         });
-        forEach(QueueName.INCOMING, id -> {
-            if (isBeingWritten(id)) {
-                return;
-            }
-            switch (check(QueueName.INCOMING, id)) {
-                case COMPLETE -> kept[0]++;
-                case PARTIAL -> {
-                    Path file = path(QueueName.INCOMING, id);
-                    try {
-                        Files.deleteIfExists(file);
-                        partial[0]++;
-                        LOG.info(id + ": removed unacknowledged partial queue file " + file);
-                    } catch (IOException e) {
-                        LOG.log(Level.SEVERE, id + ": cannot remove partial queue file " + file + ": " + reason(e), e);
+        // incoming/ and prepared/ alike: a file without END was never acknowledged. Complete prepared
+        // files wait for the transaction manager's decision (Transactions.inDoubt).
+        for (QueueName queue : List.of(QueueName.INCOMING, QueueName.PREPARED)) {
+            forEach(queue, id -> {
+                if (isBeingWritten(id)) {
+                    return;
+                }
+                switch (check(queue, id)) {
+                    case COMPLETE -> {
+                        if (queue == QueueName.INCOMING) {
+                            kept[0]++;
+                        }
                     }
+                    case PARTIAL -> {
+                        Path file = path(queue, id);
+                        try {
+                            Files.deleteIfExists(file);
+                            partial[0]++;
+                            LOG.info(id + ": removed unacknowledged partial queue file " + file);
+                        } catch (IOException e) {
+                            LOG.log(Level.SEVERE, id + ": cannot remove partial queue file " + file + ": " + reason(e), e);
+                        }
+                    }
+                    case CORRUPT -> {
+                        moveToCorrupt(queue, id);
+                        corrupt[0]++;
+                    }
+                    default -> { }
                 }
-                case CORRUPT -> {
-                    moveToCorrupt(QueueName.INCOMING, id);
-                    corrupt[0]++;
-                }
-                default -> { }
-            }
-        });
+            });
+        }
         if (requeued[0] + partial[0] + corrupt[0] > 0) {
-            for (QueueName q : List.of(QueueName.ACTIVE, QueueName.INCOMING, QueueName.CORRUPT)) {
+            for (QueueName q : List.of(QueueName.ACTIVE, QueueName.INCOMING, QueueName.PREPARED, QueueName.CORRUPT)) {
                 try {
                     syncs.get(q).sync();
                 } catch (IOException e) {
@@ -497,25 +505,6 @@ public final class Spool implements AutoCloseable {
             }
         }
         syncs.get(QueueName.PREPARED).sync();
-    }
-
-    /**
-     * Restart, for prepared/: files without END were never acknowledged to the application and
-     * are removed; the rest wait for the transaction manager's decision.
-     */
-    public int removePartialPrepared() throws IOException {
-        int[] removed = {0};
-        forEach(QueueName.PREPARED, id -> {
-            if (!isBeingWritten(id) && check(QueueName.PREPARED, id) == Check.PARTIAL) {
-                try {
-                    Files.deleteIfExists(path(QueueName.PREPARED, id));
-                    removed[0]++;
-                } catch (IOException e) {
-                    LOG.log(Level.SEVERE, id + ": cannot remove partial prepared file: " + reason(e), e);
-                }
-            }
-        });
-        return removed[0];
     }
 
     /** Counters since open: commits, removes, directory fsyncs. */

@@ -23,8 +23,8 @@
  * built from it.
  *
  * <p>Restart ({@link org.postrelay.queue.Spool#recover()}): active/ files go back to incoming/;
- * incoming/ files without a complete END record were never acknowledged and are removed; files
- * with END that do not parse go to corrupt/. deferred/ and hold/ are not read at start (a
+ * incoming/ and prepared/ files without a complete END record were never acknowledged and are
+ * removed; files with END that do not parse go to corrupt/. deferred/ and hold/ are not read at start (a
  * million deferred files must not slow it down): an unreadable one is found when qmgr reads it.
  *
  * <p>Counters: {@link org.postrelay.queue.Spool#stats()} (commits, removes, directory fsyncs) for

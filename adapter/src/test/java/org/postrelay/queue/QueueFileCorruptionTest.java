@@ -57,6 +57,23 @@ class QueueFileCorruptionTest {
     }
 
     @Test
+    void preparedFilesShouldLosePartialsAndKeepCompleteOnesForTheTransactionManager() throws IOException {
+        try (Spool spool = Spool.open(dir)) {
+            QueueId complete = SpoolTest.queue(spool, "s@example.com", List.of("a@example.org"), BODY);
+            spool.move(complete, QueueName.INCOMING, QueueName.PREPARED);
+            byte[] whole = Files.readAllBytes(spool.path(QueueName.PREPARED, complete));
+            QueueId partial = QueueId.next();
+            Files.write(spool.path(QueueName.PREPARED, partial), Arrays.copyOf(whole, whole.length / 2));
+
+            RecoveryReport report = spool.recover();
+
+            assertEquals(new RecoveryReport(0, 1, 0, 0), report);
+            assertFalse(Files.exists(spool.path(QueueName.PREPARED, partial)), "never acknowledged: removed");
+            assertTrue(Files.exists(spool.path(QueueName.PREPARED, complete)), "waits for the decision");
+        }
+    }
+
+    @Test
     void garbageWithAnEndRecordShouldGoToCorrupt() throws IOException {
         try (Spool spool = Spool.open(dir)) {
             byte[] garbage = new byte[300];
