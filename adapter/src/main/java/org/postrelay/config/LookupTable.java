@@ -1,0 +1,23 @@
+package org.postrelay.config;
+
+import java.util.Optional;
+
+/**
+ * A Postfix lookup table named "type:name" (texthash:/etc/postfix/sasl_passwd,
+ * hash:/etc/postfix/sasl_passwd): a key gives a value or nothing, as Postfix's dict_lookup.
+ * Implementations are immutable snapshots, safe for any thread.
+ */
+public interface LookupTable {
+
+    /**
+     * The value for the key, or empty. Keys are matched as Postfix does for the table type (hash
+     * and texthash fold the key to lower case).
+     *
+     * @throws ConfigException when the table cannot be read (missing or stale index, bad file);
+     *                         the message names the table and what is wrong
+     */
+    Optional<String> lookup(String key);
+
+    /** The table as written in main.cf, e.g. {@code hash:/etc/postfix/sasl_passwd}. */
+    String name();
+}
