@@ -109,7 +109,20 @@ class XaRecoveryIT {
         } catch (IOException expected) {
             // the connection died with the server
         }
+        awaitServerProcessExit();
         controller.kill(CONTAINER);                      // the process is gone; let Arquillian know
+    }
+
+    /**
+     * Waits until the halted server JVM has really exited. Its sockets close a moment before the
+     * process is gone; a kill in that moment makes Arquillian try a management shutdown, which fails.
+     */
+    private static void awaitServerProcessExit() throws Exception {
+        String home = System.getProperty("jboss.home");
+        for (ProcessHandle server : ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(home)).orElse(false)).toList()) {
+            server.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static Path preparedDirectory() {
