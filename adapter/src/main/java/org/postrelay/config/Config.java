@@ -124,6 +124,19 @@ public final class Config {
         return expand(p.name(), raw).strip();
     }
 
+    /**
+     * The expanded value of any parameter by name, as {@code postconf -x} shows it: a known one
+     * (set or default), or one defined only in main.cf; null when neither.
+     */
+    public String expanded(String name) {
+        String value = expanded.get(name);
+        if (value != null) {
+            return value;
+        }
+        Setting setting = explicit.get(name);
+        return setting == null ? null : expand(name, setting.value()).strip();
+    }
+
     /** A yes/no value (also true/false, any case). */
     public boolean bool(Parameter p) {
         return parseBoolean(p, get(p));

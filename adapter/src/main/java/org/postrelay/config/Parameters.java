@@ -46,12 +46,14 @@ public final class Parameters {
     public static final Parameter APPEND_AT_MYORIGIN = bool("append_at_myorigin", "yes",
             "append @$myorigin to addresses without a domain");
     public static final Parameter APPEND_DOT_MYDOMAIN = bool("append_dot_mydomain", "no",
-            "append .$mydomain to domains without a dot (Postfix >= 3.0 default)");
+            "append .$mydomain to domains without a dot (Postrelay default: the value at compatibility"
+                    + " level 3.6; Postfix: yes below level 1)");
     public static final Parameter RECIPIENT_DELIMITER = string("recipient_delimiter", "",
             "characters that separate a user name from an address extension (user+ext)");
     public static final Parameter COMPATIBILITY_LEVEL = string("compatibility_level", "3.6",
             "backwards-compatibility level; Postrelay always behaves as level 3.6, the level an"
-                    + " installed Postfix 3.7 main.cf sets (Postfix's compiled-in default: 0)");
+                    + " installed Postfix 3.7 main.cf sets (Postrelay default; Postfix's compiled-in"
+                    + " default: 0)");
     public static final Parameter MAIL_NAME = string("mail_name", "Postrelay",
             "the mail system's name in the SMTP banner, bounces and Received headers"
                     + " (Postrelay default; Postfix: Postfix)");
@@ -87,7 +89,8 @@ public final class Parameters {
             "clients trusted to relay through us (Postrelay default: the loopback networks; Postfix"
                     + " computes it from mynetworks_style)");
     public static final Parameter MYNETWORKS_STYLE = string("mynetworks_style", "host",
-            "how to compute mynetworks when unset: host, subnet or class (Postfix >= 3.0 default)");
+            "how to compute mynetworks when unset: host, subnet or class (Postrelay default: the value"
+                    + " at compatibility level 3.6; Postfix: subnet below level 2)");
     public static final Parameter SMTPD_BANNER = string("smtpd_banner", "$myhostname ESMTP $mail_name",
             "text after the 220 code in the SMTP server's greeting");
     public static final Parameter DEFAULT_PROCESS_LIMIT = integer("default_process_limit", "100", 1, INT_MAX,
@@ -95,6 +98,9 @@ public final class Parameters {
 
     // ---- queue ------------------------------------------------------------------------------
 
+    public static final Parameter CONFIG_DIRECTORY = string("config_directory", "/etc/postrelay",
+            "directory of main.cf and master.cf for the standalone daemon and the admin commands"
+                    + " (-c DIR or MAIL_CONFIG override it; Postrelay default; Postfix: /etc/postfix)");
     public static final Parameter QUEUE_DIRECTORY = string("queue_directory", "/var/spool/postrelay",
             "the spool directory holding the queues (Postrelay default, so it can run beside"
                     + " Postfix; Postfix: /var/spool/postfix)");

@@ -215,6 +215,14 @@ public abstract class ParameterProperties {
         return values.get("default_process_limit");
     }
 
+    public void setConfigDirectory(String value) {
+        set("config_directory", value);
+    }
+
+    public String getConfigDirectory() {
+        return values.get("config_directory");
+    }
+
     public void setQueueDirectory(String value) {
         set("queue_directory", value);
     }

@@ -1,0 +1,12 @@
+# Sourced by the commands in this directory: finds Java and the built jar with its libraries
+# (./mvnw -DskipTests package builds them into adapter/target/).
+POSTRELAY_HOME=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
+POSTRELAY_TARGET="$POSTRELAY_HOME/adapter/target"
+POSTRELAY_JAR=
+for jar in "$POSTRELAY_TARGET"/postrelay-adapter-*.jar; do POSTRELAY_JAR=$jar; done
+if [ ! -f "$POSTRELAY_JAR" ] || [ ! -d "$POSTRELAY_TARGET/lib" ]; then
+    echo "$(basename -- "$0"): fatal: no build in $POSTRELAY_TARGET; run ./mvnw -DskipTests package in $POSTRELAY_HOME" >&2
+    exit 1
+fi
+POSTRELAY_CLASSPATH="$POSTRELAY_JAR:$POSTRELAY_TARGET/lib/*"
+if [ -n "$JAVA_HOME" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
