@@ -47,6 +47,7 @@ public final class Master implements AutoCloseable {
     private final ExecutorWorkers ownWorkers;
     private final RelayConnectionFactory connectionFactory;
     private final RelayAdmin admin;
+    private final MasterLock lock;
     private QueueManager late;                           // for cleanup's notices, set once wired
 
     private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock) throws IOException {
@@ -57,22 +58,37 @@ public final class Master implements AutoCloseable {
         config.warnings().forEach(w -> maillog.warning("postconf", w));
         Path queueDirectory = Path.of(config.get(Parameters.QUEUE_DIRECTORY));
         this.spool = Spool.open(queueDirectory);
-        RecoveryReport recovery = spool.recover();
-        if (recovery.requeuedFromActive() + recovery.removedPartial() + recovery.movedToCorrupt() > 0) {
-            maillog.log("master", "spool recovery: " + recovery.requeuedFromActive() + " requeued from active, "
-                    + recovery.removedPartial() + " unacknowledged partial files removed, "
-                    + recovery.movedToCorrupt() + " unreadable files moved to corrupt");
+        try {
+            this.lock = MasterLock.acquire(spool.directory());   // before recovery touches a file
+        } catch (IOException e) {
+            spool.close();
+            maillog.close();
+            throw e;
         }
-        this.smtp = new SmtpClient(config);
-        Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
-        Bounce bounce = new Bounce(config, cleanup, spool, maillog);
-        this.queueManager = new QueueManager(config, spool, smtp, localTransport, bounce, maillog, workers, clock);
-        this.late = queueManager;
-        this.transactions = new Transactions(spool, id -> late.incoming(id), maillog);
-        this.submission = new Submission(cleanup, transactions::prepared);
-        this.admin = new EngineAdmin(spool, queueManager);
-        this.connectionFactory = new EmbeddedConnectionFactory(submission, admin);
-        queueManager.start();
+        try {
+            RecoveryReport recovery = spool.recover();
+            if (recovery.requeuedFromActive() + recovery.removedPartial() + recovery.movedToCorrupt() > 0) {
+                maillog.log("master", "spool recovery: " + recovery.requeuedFromActive() + " requeued from active, "
+                        + recovery.removedPartial() + " unacknowledged partial files removed, "
+                        + recovery.movedToCorrupt() + " unreadable files moved to corrupt");
+            }
+            this.smtp = new SmtpClient(config);
+            Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
+            Bounce bounce = new Bounce(config, cleanup, spool, maillog);
+            this.queueManager = new QueueManager(config, spool, smtp, localTransport, bounce, maillog, workers, clock);
+            this.late = queueManager;
+            this.transactions = new Transactions(spool, id -> late.incoming(id), maillog);
+            this.submission = new Submission(cleanup, transactions::prepared);
+            this.admin = new EngineAdmin(spool, queueManager);
+            this.connectionFactory = new EmbeddedConnectionFactory(submission, admin);
+            queueManager.start();
+        } catch (IOException | RuntimeException e) {
+            // a half-built engine must not keep the spool locked: the next start would be refused
+            releaseQuietly(lock);
+            spool.close();
+            maillog.close();
+            throw e;
+        }
         maillog.log("master", "daemon started -- version " + version() + ", queue_directory " + queueDirectory);
     }
 
@@ -148,10 +164,23 @@ public final class Master implements AutoCloseable {
         queueManager.stop(STOP_TIMEOUT);
         smtp.close();
         spool.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            maillog.warning("master", "cannot release " + lock.file() + ": " + e.getMessage());
+        }
         maillog.log("master", "daemon stopped");
         maillog.close();
         if (ownWorkers != null) {
             ownWorkers.close();
+        }
+    }
+
+    private static void releaseQuietly(MasterLock lock) {
+        try {
+            lock.close();
+        } catch (IOException ignored) {
+            // closing the channel drops the lock anyway
         }
     }
 
