@@ -10,3 +10,11 @@ if [ ! -f "$POSTRELAY_JAR" ] || [ ! -d "$POSTRELAY_TARGET/lib" ]; then
 fi
 POSTRELAY_CLASSPATH="$POSTRELAY_JAR:$POSTRELAY_TARGET/lib/*"
 if [ -n "$JAVA_HOME" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
+
+# Runs a command's class in a JVM tuned for a short life (quick start, small heap, no JIT tiers).
+postrelay_exec() {
+    main_class=$1
+    shift
+    exec "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto $POSTRELAY_JAVA_OPTS \
+        -cp "$POSTRELAY_CLASSPATH" "$main_class" "$@"
+}

@@ -48,6 +48,7 @@ public final class Master implements AutoCloseable {
     private final RelayConnectionFactory connectionFactory;
     private final RelayAdmin admin;
     private final MasterLock lock;
+    private final ControlSocket control;                // null when it could not be bound
     private QueueManager late;                           // for cleanup's notices, set once wired
 
     private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock) throws IOException {
@@ -82,6 +83,7 @@ public final class Master implements AutoCloseable {
             this.admin = new EngineAdmin(spool, queueManager);
             this.connectionFactory = new EmbeddedConnectionFactory(submission, admin);
             queueManager.start();
+            this.control = ControlSocket.open(spool.directory(), queueManager, maillog);
         } catch (IOException | RuntimeException e) {
             // a half-built engine must not keep the spool locked: the next start would be refused
             releaseQuietly(lock);
@@ -160,6 +162,9 @@ public final class Master implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (control != null) {
+            control.close();
+        }
         submission.close();
         queueManager.stop(STOP_TIMEOUT);
         smtp.close();

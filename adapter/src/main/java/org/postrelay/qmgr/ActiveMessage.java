@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.postrelay.bounce.FailedRecipient;
 import org.postrelay.queue.Envelope;
+import org.postrelay.queue.QueueAction;
 
 /**
  * A message in the active queue: its envelope (never its content) and what its delivery requests
@@ -20,6 +21,8 @@ final class ActiveMessage {
     private int outstanding;
     private final List<FailedRecipient> bounced = new ArrayList<>();
     private final List<FailedRecipient> deferred = new ArrayList<>();
+    private QueueAction adminAction;                    // postsuper's, carried out when it settles
+    private boolean settling;
 
     ActiveMessage(Envelope envelope, Instant activatedAt, int pendingAtActivation) {
         this.envelope = envelope;
@@ -50,6 +53,21 @@ final class ActiveMessage {
 
     synchronized List<FailedRecipient> deferredRecipients() {
         return List.copyOf(deferred);
+    }
+
+    /** Asks for postsuper's action when the message settles; false if it is settling already. */
+    synchronized boolean requestAdminAction(QueueAction action) {
+        if (settling) {
+            return false;
+        }
+        adminAction = action;
+        return true;
+    }
+
+    /** Marks the message as settling; returns the admin action asked for, or null. */
+    synchronized QueueAction startSettling() {
+        settling = true;
+        return adminAction;
     }
 
     boolean isBounce() {

@@ -1,6 +1,7 @@
 package org.postrelay.qmgr;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,12 +12,16 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.postrelay.api.RelayAdmin.Delivery;
 import org.postrelay.bounce.Bounce;
@@ -29,6 +34,7 @@ import org.postrelay.master.Maillog;
 import org.postrelay.master.Workers;
 import org.postrelay.queue.CorruptQueueFileException;
 import org.postrelay.queue.Envelope;
+import org.postrelay.queue.QueueAction;
 import org.postrelay.queue.QueueId;
 import org.postrelay.queue.QueueName;
 import org.postrelay.queue.Recipient;
@@ -129,6 +135,72 @@ public final class QueueManager {
             destinations.values().forEach(d -> d.unthrottleIfDue(clock.instant(), true));
             scanDeferred(true);
         });
+    }
+
+    /**
+     * postsuper on a running engine: applies the action to the messages (every message when
+     * {@code ids} is null) in the given queues, on the loop thread so that it never races a
+     * delivery. A message being delivered gets the action when its attempt settles (delete: removed
+     * without bounce; hold: to hold/ instead of deferred/). Returns how many messages it applies to.
+     */
+    public int administer(QueueAction action, Set<QueueName> queues, Set<QueueId> ids) throws IOException {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        post(() -> {
+            try {
+                result.complete(administerOnLoop(action, queues, ids));
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the queue manager");
+        } catch (TimeoutException e) {
+            throw new IOException("the queue manager did not answer within 60 s", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause().toString(), e.getCause());
+        }
+    }
+
+    private int administerOnLoop(QueueAction action, Set<QueueName> queues, Set<QueueId> ids) throws IOException {
+        int count = 0;
+        Instant now = clock.instant();
+        for (QueueName queue : queues) {
+            List<QueueId> found = new ArrayList<>();
+            spool.forEach(queue, id -> {
+                if (ids == null || ids.contains(id)) {
+                    found.add(id);
+                }
+            });
+            for (QueueId id : found) {
+                if (queue == QueueName.ACTIVE) {
+                    ActiveMessage message = active.get(id);
+                    if (message != null && message.requestAdminAction(action)) {
+                        count++;
+                    } else if (message != null && action.applyTo(spool, QueueName.DEFERRED, id, now)) {
+                        count++;                         // it settled meanwhile, into deferred/
+                        maillog.log("postsuper", id + ": " + action.logged());
+                    }
+                    continue;
+                }
+                if (action.applyTo(spool, queue, id, now)) {
+                    count++;
+                    maillog.log("postsuper", id + ": " + action.logged());
+                    if (action == QueueAction.REQUEUE) {
+                        incoming(id);
+                    }
+                }
+            }
+        }
+        if (action == QueueAction.RELEASE && count > 0) {
+            nextDeferredScan = now;                      // released mail is due now
+        }
+        return count;
     }
 
     /** The latest delivery results, for status pages. */
@@ -546,6 +618,16 @@ public final class QueueManager {
         Envelope envelope = message.envelope;
         QueueId id = envelope.id();
         Instant now = clock.instant();
+        QueueAction adminAction = message.startSettling();
+        if (adminAction == QueueAction.DELETE) {
+            try {
+                spool.remove(QueueName.ACTIVE, id);      // as postsuper -d: no bounce, no further attempt
+                maillog.log("postsuper", id + ": removed");
+            } catch (IOException e) {
+                maillog.warning("qmgr", id + ": cannot remove as postsuper asked: " + e.getMessage());
+            }
+            return;
+        }
         List<FailedRecipient> bounced = new ArrayList<>(message.bouncedRecipients());
         List<FailedRecipient> deferred = message.deferredRecipients();
         try {
@@ -575,7 +657,15 @@ public final class QueueManager {
                 spool.clearWarning(QueueName.ACTIVE, id);
             }
             spool.setNextAttempt(QueueName.ACTIVE, id, backoff.nextAttempt(now, envelope.arrival()));
-            spool.move(id, QueueName.ACTIVE, QueueName.DEFERRED);
+            QueueName next = adminAction == QueueAction.HOLD ? QueueName.HOLD
+                    : adminAction == QueueAction.REQUEUE ? QueueName.INCOMING : QueueName.DEFERRED;
+            spool.move(id, QueueName.ACTIVE, next);
+            if (adminAction != null) {
+                maillog.log("postsuper", id + ": " + adminAction.logged());
+            }
+            if (next == QueueName.INCOMING) {
+                incoming(id);
+            }
         } catch (IOException e) {
             maillog.warning("qmgr", id + ": cannot settle after delivery: " + e.getMessage()
                     + " (the message stays queued and is retried after a restart)");

@@ -2,7 +2,6 @@ package org.postrelay.tools;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,37 +124,5 @@ public final class Postconf {
         Config.of(MainCf.parse(text, file.toString()), directory.overrides());
         Commands.replaceAtomically(file, text);
         return 0;
-    }
-
-    /** Where main.cf lives: -c DIR, else $MAIL_CONFIG, else config_directory's default. */
-    record ConfigDirectory(Path path, boolean explicit) {
-
-        static ConfigDirectory of(String option, Map<String, String> env) {
-            if (option != null) {
-                return new ConfigDirectory(Path.of(option), true);
-            }
-            String fromEnv = env.get("MAIL_CONFIG");
-            if (fromEnv != null && !fromEnv.isEmpty()) {
-                return new ConfigDirectory(Path.of(fromEnv), true);
-            }
-            return new ConfigDirectory(Path.of(Parameters.CONFIG_DIRECTORY.defaultValue()), false);
-        }
-
-        Path mainCf() {
-            return path.resolve("main.cf");
-        }
-
-        /** A directory given on the command line is config_directory's value, as Postfix shows it. */
-        Map<String, String> overrides() {
-            return explicit ? Map.of(Parameters.CONFIG_DIRECTORY.name(), path.toString()) : Map.of();
-        }
-
-        Config load() throws IOException {
-            try {
-                return Config.of(MainCf.read(mainCf()), overrides());
-            } catch (NoSuchFileException e) {
-                throw new NoSuchFileException(mainCf().toString(), null, "No such file or directory");
-            }
-        }
     }
 }
