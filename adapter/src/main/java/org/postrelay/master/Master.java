@@ -13,6 +13,7 @@ import org.postrelay.cleanup.Submission;
 import org.postrelay.config.Config;
 import org.postrelay.config.Parameters;
 import org.postrelay.local.LocalTransport;
+import org.postrelay.pickup.Pickup;
 import org.postrelay.qmgr.QueueManager;
 import org.postrelay.queue.RecoveryReport;
 import org.postrelay.queue.Spool;
@@ -48,6 +49,7 @@ public final class Master implements AutoCloseable {
     private final RelayConnectionFactory connectionFactory;
     private final RelayAdmin admin;
     private final MasterLock lock;
+    private final Pickup pickup;
     private final ControlSocket control;                // null when it could not be bound
     private QueueManager late;                           // for cleanup's notices, set once wired
 
@@ -83,6 +85,7 @@ public final class Master implements AutoCloseable {
             this.admin = new EngineAdmin(spool, queueManager);
             this.connectionFactory = new EmbeddedConnectionFactory(submission, admin);
             queueManager.start();
+            this.pickup = Pickup.start(spool.directory(), cleanup, maillog);
             this.control = ControlSocket.open(spool.directory(), queueManager, maillog);
         } catch (IOException | RuntimeException e) {
             // a half-built engine must not keep the spool locked: the next start would be refused
@@ -165,6 +168,7 @@ public final class Master implements AutoCloseable {
         if (control != null) {
             control.close();
         }
+        pickup.close();
         submission.close();
         queueManager.stop(STOP_TIMEOUT);
         smtp.close();
