@@ -18,6 +18,20 @@ public interface LookupTable {
      */
     Optional<String> lookup(String key);
 
-    /** The table as written in main.cf, e.g. {@code hash:/etc/postfix/sasl_passwd}. */
+    /**
+     * The table as written in main.cf, e.g. {@code hash:/etc/postfix/sasl_passwd}, for log lines;
+     * inline: and static: tables show no values ({@code static:{...}}), as those may be passwords.
+     */
     String name();
+
+    /**
+     * True when the file this snapshot was read from has since been replaced or modified (the
+     * index for hash:, the source for texthash:), so a fresh {@link LookupTables#open} would see
+     * other contents; always false for tables without a file. Postfix's daemons make the same
+     * check (dict_changed_name) and restart to pick up a rebuilt table; here the owner of the
+     * table decides when to re-open it.
+     */
+    default boolean changed() {
+        return false;
+    }
 }
