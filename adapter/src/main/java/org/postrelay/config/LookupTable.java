@@ -10,11 +10,10 @@ import java.util.Optional;
 public interface LookupTable {
 
     /**
-     * The value for the key, or empty. Keys are matched as Postfix does for the table type (hash
-     * and texthash fold the key to lower case).
-     *
-     * @throws ConfigException when the table cannot be read (missing or stale index, bad file);
-     *                         the message names the table and what is wrong
+     * The value for the key, or empty. Keys are matched as Postfix does for the table type (hash,
+     * texthash and inline fold the key to lower case). Answers from the snapshot taken when the
+     * table was opened: a missing, corrupt or unreadable file is a {@link ConfigException} from
+     * {@link LookupTables#open}, never from a lookup.
      */
     Optional<String> lookup(String key);
 
