@@ -31,7 +31,6 @@ public final class Config {
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
     private static final Pattern TIME = Pattern.compile("([0-9]+)([a-z]?)");
     private static final Pattern SIZE = Pattern.compile("[0-9]+");
-    private static final Pattern LIST_SEPARATORS = Pattern.compile("[,\\s]+");
 
     /** An explicitly set raw value and where it came from (main.cf path or "override"). */
     private record Setting(String value, String source) {
@@ -157,14 +156,39 @@ public final class Config {
         return parseSize(p, get(p));
     }
 
-    /** The items of a list, split on commas and/or whitespace, empty items dropped. */
+    /**
+     * The items of a list, split on commas and/or whitespace, empty items dropped. Text in braces
+     * stays one item with its separators, as Postfix's mystrtokq keeps {@code inline:{ a=b, c=d }}
+     * and {@code static:{user:pass word}} whole.
+     */
     public List<String> list(Parameter p) {
-        String value = get(p);
+        return splitList(get(p));
+    }
+
+    /** Splits a list value as {@link #list} does. */
+    public static List<String> splitList(String value) {
         List<String> items = new ArrayList<>();
-        for (String item : LIST_SEPARATORS.split(value)) {
-            if (!item.isEmpty()) {
-                items.add(item);
+        int level = 0;
+        int start = -1;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean separator = level == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n');
+            if (c == '{') {
+                level++;
+            } else if (c == '}' && level > 0) {
+                level--;
             }
+            if (separator) {
+                if (start >= 0) {
+                    items.add(value.substring(start, i));
+                    start = -1;
+                }
+            } else if (start < 0) {
+                start = i;
+            }
+        }
+        if (start >= 0) {
+            items.add(value.substring(start));
         }
         return Collections.unmodifiableList(items);
     }

@@ -158,6 +158,12 @@ public final class Parameters {
             "file the mail log is written to in Postfix's line format; empty logs through"
                     + " java.util.logging only");
 
+    // ---- lookup tables -----------------------------------------------------------------------
+
+    public static final Parameter DEFAULT_DATABASE_TYPE = string("default_database_type", "hash",
+            "table type that postmap uses for a file named without type: (hash, btree and lmdb are"
+                    + " all Postrelay's .prdb index)");
+
     // ---- bounces and notices ----------------------------------------------------------------
 
     public static final Parameter BOUNCE_SIZE_LIMIT = size("bounce_size_limit", "50000", 1, UNBOUNDED_MAX,

@@ -32,7 +32,20 @@
  * with an optional unit {@code s m h d w}; a bare number is in the parameter's default unit (days for
  * {@code maximal_queue_lifetime} and {@code bounce_queue_lifetime}, hours for
  * {@code delay_warning_time}, seconds otherwise). Sizes: bytes, a plain integer (no K/M suffixes,
- * as in Postfix). Lists: items separated by commas and/or whitespace.
+ * as in Postfix). Lists: items separated by commas and/or whitespace; text in braces stays one
+ * item ({@code inline:{ a=b, c=d }}, {@code static:{user:pass word}}), as Postfix's mystrtokq.
+ *
+ * <h2>Lookup tables</h2>
+ * {@link org.postrelay.config.LookupTables#open} opens a table named as in main.cf:
+ * {@code hash:}, {@code btree:}, {@code lmdb:} (all three read {@code FILE.prdb}, the index written
+ * by Postrelay's postmap), {@code texthash:} (the source file read directly), {@code inline:},
+ * {@code static:}, {@code proxy:TYPE:NAME} (read directly). Keys are folded to lower case (Unicode
+ * case folding); a table is an immutable snapshot safe for any thread, and
+ * {@link org.postrelay.config.LookupTable#changed()} tells its owner when to re-open it. A missing
+ * or corrupt index, an unknown type or bad inline syntax is a {@code ConfigException}; a stale index
+ * is used with Postfix's warning "database FILE.prdb is older than source file FILE". The
+ * implementations are in {@code org.postrelay.config.table}; src/docs/lookup-tables.md is the
+ * admin's page.
  *
  * <h2>Defaults</h2>
  * Postfix 3.7's, except where Postrelay differs on purpose (each such row's meaning says so):
@@ -64,6 +77,7 @@
  *
  * <h2>Queues touched</h2>
  * None. Files read: {@code main.cf} in the configuration directory given to
- * {@link org.postrelay.config.Config#load}.
+ * {@link org.postrelay.config.Config#load}; lookup table files ({@code FILE.prdb} for hash:,
+ * {@code FILE} for texthash:) when a table is opened.
  */
 package org.postrelay.config;

@@ -383,6 +383,14 @@ public abstract class ParameterProperties {
         return values.get("maillog_file");
     }
 
+    public void setDefaultDatabaseType(String value) {
+        set("default_database_type", value);
+    }
+
+    public String getDefaultDatabaseType() {
+        return values.get("default_database_type");
+    }
+
     public void setBounceSizeLimit(String value) {
         set("bounce_size_limit", value);
     }
