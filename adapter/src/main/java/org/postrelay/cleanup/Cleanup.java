@@ -150,8 +150,7 @@ public final class Cleanup {
                     + ": remove it from mydestination or address it elsewhere");
         }
         if (!unknown.isEmpty()) {
-            throw new MessageRejectedException(String.join("; ", unknown) + " (" + localTransport.describe()
-                    + "): address an existing user");
+            throw new MessageRejectedException(String.join("; ", unknown));
         }
         return List.copyOf(unique);
     }

@@ -1,5 +1,6 @@
 package org.postrelay.local;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -63,6 +64,10 @@ public final class Mailbox implements LocalTransport {
         }
         MailboxLock lock = new MailboxLock(lockSettings(config), clock);
         List<String> warnings = new ArrayList<>();
+        if (!Files.isDirectory(Path.of(spool))) {
+            warnings.add("mail_spool_directory " + spool + " is not a directory: local deliveries are deferred"
+                    + " until it is created");
+        }
         if (config.isSet(Parameters.ALIAS_MAPS.name())) {
             warnings.add("alias_maps = " + config.get(Parameters.ALIAS_MAPS) + " is not supported: aliases are"
                     + " not expanded, mail goes to the mailbox of the user named in the address");
@@ -116,11 +121,16 @@ public final class Mailbox implements LocalTransport {
     @Override
     public Optional<String> unknownRecipient(String recipient) {
         LocalUser user = LocalUser.of(recipient, delimiters);
-        if (!user.user().isEmpty() && isMailboxName(user.user()) && recipients.known(recipient)) {
+        String why;
+        if (!isMailboxName(user.user())) {
+            why = "\"" + user.user() + "\" cannot be a mailbox name";
+        } else if (recipients.known(recipient)) {
             return Optional.empty();
+        } else {
+            why = "no user \"" + user.user() + "\" in local_recipient_maps: " + recipients.describe();
         }
         return Optional.of("550 5.1.1 <" + recipient + ">: Recipient address rejected: User unknown in local"
-                + " recipient table");
+                + " recipient table (" + why + ")");
     }
 
     /**
@@ -139,7 +149,7 @@ public final class Mailbox implements LocalTransport {
 
     @Override
     public String describe() {
-        return "local_transport = local (local_recipient_maps: " + recipients.describe() + ")";
+        return "local_transport = local";
     }
 
     @Override

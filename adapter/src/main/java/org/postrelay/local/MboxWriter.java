@@ -42,10 +42,10 @@ final class MboxWriter {
     static void write(OutputStream out, String sender, String recipient, ZonedDateTime now, InputStream content)
             throws IOException {
         // Queued addresses are already in external (RFC 5321/5322-quoted) form: written as they are.
-        ascii(out, "From " + (sender.isEmpty() ? "MAILER-DAEMON" : sender) + "  " + ASCTIME.format(now) + "\n");
-        ascii(out, "Return-Path: <" + sender + ">\n");
-        ascii(out, "X-Original-To: " + recipient + "\n");
-        ascii(out, "Delivered-To: " + recipient + "\n");
+        line(out, "From " + (sender.isEmpty() ? "MAILER-DAEMON" : sender) + "  " + ASCTIME.format(now) + "\n");
+        line(out, "Return-Path: <" + sender + ">\n");
+        line(out, "X-Original-To: " + recipient + "\n");
+        line(out, "Delivered-To: " + recipient + "\n");
         MboxWriter body = new MboxWriter(out);
         byte[] buffer = new byte[65536];
         int n;
@@ -56,7 +56,7 @@ final class MboxWriter {
         out.write('\n');                                  // the empty line that ends an mbox message
     }
 
-    private static void ascii(OutputStream out, String line) throws IOException {
+    private static void line(OutputStream out, String line) throws IOException {
         out.write(line.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -133,8 +133,24 @@ class LocalDeliveryTest {
                     message("x", "x\r\n")));
             assertTrue(e.getMessage().startsWith("550 5.1.1 <no-such-user-4711@local.test>: Recipient address"
                     + " rejected: User unknown in local recipient table"), e.getMessage());
-            assertTrue(e.getMessage().contains("unix:passwd.byname"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("(no user \"no-such-user-4711\" in local_recipient_maps: unix:passwd.byname)"),
+                    e.getMessage());
             assertEquals(0, engine.queued());
+        }
+    }
+
+    @Test
+    void withAnEmptyLocalRecipientMapsEveryNameThatCanBeAFileShouldBeAUser() throws Exception {
+        try (TestEngine engine = TestEngine.start(dir, relay, local("local_recipient_maps", ""))) {
+            String id = engine.send("app@example.com", List.of("Anyone@local.test"), message("x", "x\r\n"));
+            engine.await("delivered", WAIT, () -> engine.maillog().contains(id + ": removed"));
+            assertTrue(Files.readString(mail.resolve("anyone")).contains("\nDelivered-To: Anyone@local.test\n"));
+            for (String bad : List.of("a/b@local.test", "bob.lock@local.test")) {
+                MessageRejectedException e = assertThrows(MessageRejectedException.class,
+                        () -> engine.send("app@example.com", List.of(bad), message("x", "x\r\n")));
+                assertTrue(e.getMessage().contains("cannot be a mailbox name"), e.getMessage());
+            }
+            assertEquals(List.of("anyone"), Files.list(mail).map(p -> p.getFileName().toString()).toList());
         }
     }
 
@@ -145,6 +161,8 @@ class LocalDeliveryTest {
         Path unusable = Files.writeString(dir.resolve("not-a-directory"), "");
         try (TestEngine engine = TestEngine.start(dir, relay, local("local_recipient_maps", "",
                 "mail_spool_directory", unusable.toString()))) {
+            assertTrue(engine.maillog().contains("postrelay/local[" + ProcessHandle.current().pid() + "]: warning:"
+                    + " mail_spool_directory " + unusable + " is not a directory"), engine.maillog());
             String id = engine.send("app@example.com", List.of("no-such-user-4711@local.test"), message("x", "x\r\n"));
             engine.await("deferred", WAIT, () -> engine.maillog().contains(id + ": to=<no-such-user-4711@local.test>,"
                     + " relay=local") && engine.count(QueueName.DEFERRED) == 1);
