@@ -14,11 +14,13 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.postrelay.api.MessageRejectedException;
 import org.postrelay.api.TemporaryFailureException;
 import org.postrelay.config.Config;
+import org.postrelay.config.ConfigException;
 import org.postrelay.config.Parameters;
 import org.postrelay.local.LocalTransport;
 import org.postrelay.master.Maillog;
@@ -123,16 +125,22 @@ public final class Cleanup {
                 + " (check that queue_directory " + spool.directory() + " is writable and has space)", e);
     }
 
-    private List<String> canonicalRecipients(Collection<String> recipients) throws MessageRejectedException {
+    private List<String> canonicalRecipients(Collection<String> recipients)
+            throws MessageRejectedException, TemporaryFailureException {
         if (recipients == null || recipients.isEmpty()) {
             throw new MessageRejectedException("message has no recipients: give at least one (To, Cc or Bcc)");
         }
         Set<String> unique = new LinkedHashSet<>();          // Postfix drops duplicate recipients
         List<String> undeliverable = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
         for (String raw : recipients) {
             String recipient = addresses.recipient(raw);
-            if (resolver.isLocal(recipient) && localTransport.rejectsAtSubmission()) {
-                undeliverable.add(recipient);
+            if (resolver.isLocal(recipient)) {
+                if (localTransport.rejectsAtSubmission()) {
+                    undeliverable.add(recipient);
+                } else {
+                    unknownLocalUser(recipient).ifPresent(unknown::add);
+                }
             }
             unique.add(recipient);
         }
@@ -141,7 +149,20 @@ public final class Cleanup {
                     + " is in mydestination but " + localTransport.describe()
                     + ": remove it from mydestination or address it elsewhere");
         }
+        if (!unknown.isEmpty()) {
+            throw new MessageRejectedException(String.join("; ", unknown));
+        }
         return List.copyOf(unique);
+    }
+
+    /** Postfix's smtpd local_recipient_maps check: the rejection of an unknown local user, if it is one. */
+    private Optional<String> unknownLocalUser(String recipient) throws TemporaryFailureException {
+        try {
+            return localTransport.unknownRecipient(recipient);
+        } catch (ConfigException e) {
+            throw new TemporaryFailureException("451 4.3.0 <" + recipient + ">: Temporary lookup failure: "
+                    + e.getMessage() + " (try again later)", e);
+        }
     }
 
     /** Writes headers (canonicalised) and body (CRLF line ends); returns the Message-ID. */

@@ -7,8 +7,10 @@
  *     ({@code append_at_myorigin = yes}); line breaks, control characters, display names and
  *     malformed domains are refused; duplicates are dropped.</li>
  * <li>Per recipient: a domain in {@code mydestination} goes to the {@code local_transport}
- *     (with the null client's {@code error:} transport such a recipient is refused at once),
- *     everything else to {@code relayhost} (or the recipient's domain when it is empty).</li>
+ *     (with the null client's {@code error:} transport such a recipient is refused at once; with
+ *     {@code local}, a user unknown to {@code local_recipient_maps} is refused as Postfix's smtpd
+ *     refuses it), everything else to {@code relayhost} (or the recipient's domain when it is
+ *     empty).</li>
  * <li>Headers: a {@code Received: by $myhostname} line is prepended; {@code From},
  *     {@code Date} and {@code Message-ID} are added when missing; {@code Bcc} and
  *     {@code Resent-Bcc} are removed; a header value with a bare CR or an unfolded line break is

@@ -76,6 +76,22 @@ public final class Parameters {
             "directory of UNIX-style mailboxes for local delivery");
     public static final Parameter MAILBOX_SIZE_LIMIT = size("mailbox_size_limit", "51200000", 0, UNBOUNDED_MAX,
             "largest mailbox file local delivery may write, in bytes; 0 means no limit");
+    public static final Parameter LOCAL_RECIPIENT_MAPS = list("local_recipient_maps",
+            "proxy:unix:passwd.byname $alias_maps",
+            "tables of the local users that exist; mail to other users in mydestination is refused;"
+                    + " empty accepts every local part (the alias_maps tables in it are skipped)");
+    public static final Parameter ALIAS_MAPS = list("alias_maps", "hash:/etc/aliases, nis:mail.aliases",
+            "alias tables of local delivery (not supported: aliases are not expanded)");
+    public static final Parameter MAILBOX_DELIVERY_LOCK = list("mailbox_delivery_lock", "fcntl, dotlock",
+            "how local delivery locks a mailbox: fcntl and/or dotlock (flock is not supported)");
+    public static final Parameter DELIVER_LOCK_ATTEMPTS = integer("deliver_lock_attempts", "20", 1, INT_MAX,
+            "how many times local delivery tries to lock a mailbox before it defers the mail");
+    public static final Parameter DELIVER_LOCK_DELAY = time("deliver_lock_delay", "1s", 's', 1, UNBOUNDED_MAX,
+            "time between attempts to lock a mailbox");
+    public static final Parameter STALE_LOCK_TIME = time("stale_lock_time", "500s", 's', 1, UNBOUNDED_MAX,
+            "age after which a mailbox dotlock file is considered stale and removed");
+    public static final Parameter HOME_MAILBOX = string("home_mailbox", "",
+            "mailbox relative to the user's home directory (not supported: must stay empty)");
 
     // ---- listening (smtpd, standalone daemon) ----------------------------------------------
 

@@ -56,9 +56,10 @@ public final class Master implements AutoCloseable {
     private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock) throws IOException {
         this.config = config;
         this.ownWorkers = ownWorkers;
-        LocalTransport localTransport = LocalTransport.from(config);
+        LocalTransport localTransport = LocalTransport.from(config, clock);
         this.maillog = Maillog.open(config, clock);
         config.warnings().forEach(w -> maillog.warning("postconf", w));
+        localTransport.warnings().forEach(w -> maillog.warning(localTransport.role(), w));
         Path queueDirectory = Path.of(config.get(Parameters.QUEUE_DIRECTORY));
         this.spool = Spool.open(queueDirectory);
         try {

@@ -547,13 +547,14 @@ public final class QueueManager {
     }
 
     private DeliveryReport deliverLocally(DeliveryJob job) {
+        Envelope envelope = job.message().envelope;
+        SpoolMessageSource content = new SpoolMessageSource(spool, envelope);
         List<RecipientResult> results = new ArrayList<>();
         for (String r : job.addresses()) {
-            LocalTransport.Result result = localTransport.deliver(r);
-            results.add(new RecipientResult(r, result.delivered() ? Outcome.SENT : Outcome.BOUNCED, result.dsn(),
-                    result.text()));
+            LocalTransport.Result result = localTransport.deliver(envelope.sender(), r, content);
+            results.add(new RecipientResult(r, result.outcome(), result.dsn(), result.text()));
         }
-        return new DeliveryReport(results, "none", false, Duration.ZERO, Duration.ZERO);
+        return new DeliveryReport(results, localTransport.relay(), false, Duration.ZERO, Duration.ZERO);
     }
 
     private static DeliveryReport suspended(DeliveryJob job, String reason) {
@@ -571,8 +572,9 @@ public final class QueueManager {
         Map<Integer, RecipientStatus> delivered = new HashMap<>();
         Instant now = clock.instant();
         String delays = Delays.of(envelope.arrival(), message.activatedAt, started, report, now);
-        String remoteMta = "none".equals(report.relay()) ? null : report.relay();
-        String role = LOCAL.equals(job.nexthop()) ? localRole() : "smtp";
+        boolean local = LOCAL.equals(job.nexthop());
+        String remoteMta = local || "none".equals(report.relay()) ? null : report.relay();
+        String role = local ? localTransport.role() : "smtp";
         for (RecipientResult result : report.results()) {
             Recipient recipient = byAddress.get(result.recipient());
             if (recipient == null) {
@@ -604,10 +606,6 @@ public final class QueueManager {
                         + " (they may be delivered again)");
             }
         }
-    }
-
-    private String localRole() {
-        return localTransport instanceof LocalTransport.Discard ? "discard" : "error";
     }
 
     /**

@@ -167,6 +167,62 @@ public abstract class ParameterProperties {
         return values.get("mailbox_size_limit");
     }
 
+    public void setLocalRecipientMaps(String value) {
+        set("local_recipient_maps", value);
+    }
+
+    public String getLocalRecipientMaps() {
+        return values.get("local_recipient_maps");
+    }
+
+    public void setAliasMaps(String value) {
+        set("alias_maps", value);
+    }
+
+    public String getAliasMaps() {
+        return values.get("alias_maps");
+    }
+
+    public void setMailboxDeliveryLock(String value) {
+        set("mailbox_delivery_lock", value);
+    }
+
+    public String getMailboxDeliveryLock() {
+        return values.get("mailbox_delivery_lock");
+    }
+
+    public void setDeliverLockAttempts(String value) {
+        set("deliver_lock_attempts", value);
+    }
+
+    public String getDeliverLockAttempts() {
+        return values.get("deliver_lock_attempts");
+    }
+
+    public void setDeliverLockDelay(String value) {
+        set("deliver_lock_delay", value);
+    }
+
+    public String getDeliverLockDelay() {
+        return values.get("deliver_lock_delay");
+    }
+
+    public void setStaleLockTime(String value) {
+        set("stale_lock_time", value);
+    }
+
+    public String getStaleLockTime() {
+        return values.get("stale_lock_time");
+    }
+
+    public void setHomeMailbox(String value) {
+        set("home_mailbox", value);
+    }
+
+    public String getHomeMailbox() {
+        return values.get("home_mailbox");
+    }
+
     public void setInetInterfaces(String value) {
         set("inet_interfaces", value);
     }
