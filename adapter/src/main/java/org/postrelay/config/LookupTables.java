@@ -13,13 +13,13 @@ import org.postrelay.config.table.TexthashTable;
  * Opens lookup tables from their main.cf names ("type:name"), for every parameter that takes maps
  * (smtp_sasl_password_maps, local_recipient_maps, ...). Types: {@code hash:}, {@code btree:} and
  * {@code lmdb:} (one and the same: the .prdb index written by Postrelay's postmap), {@code texthash:},
- * {@code inline:}, {@code static:}, and {@code proxy:} in front of any of them (there is no
+ * {@code inline:}, {@code static:}, {@code unix:passwd.byname}, and {@code proxy:} in front of any of them (there is no
  * proxymap process: the table is read directly). See src/docs/lookup-tables.md.
  */
 public final class LookupTables {
 
     /** The types {@link #open} knows, for the error about any other. */
-    public static final List<String> TYPES = List.of("hash", "btree", "lmdb", "texthash", "inline", "static", "proxy");
+    public static final List<String> TYPES = List.of("hash", "btree", "lmdb", "texthash", "inline", "static", "unix", "proxy");
 
     private LookupTables() {
     }
@@ -52,6 +52,7 @@ public final class LookupTables {
             case "texthash" -> TexthashTable.open(rest, flags);
             case "inline" -> InlineTable.open(rest, flags);
             case "static" -> StaticTable.open(rest);
+            case "unix" -> UnixPasswdTable.open(rest);
             case "proxy" -> new Proxied(open(rest, flags));
             default -> throw new ConfigException("unsupported dictionary type: " + type + " (Postrelay supports "
                     + String.join(", ", TYPES) + ")");

@@ -9,7 +9,6 @@ import org.postrelay.config.ConfigException;
 import org.postrelay.config.LookupTable;
 import org.postrelay.config.LookupTables;
 import org.postrelay.config.Parameters;
-import org.postrelay.config.UnixPasswdTable;
 
 /**
  * Which local users exist: {@code local_recipient_maps}, searched as Postfix's smtpd does
@@ -56,13 +55,9 @@ final class LocalRecipients {
         return new LocalRecipients(tables, delimiters, warnings);
     }
 
-    /** Opens one table; {@code proxy:} is only Postfix's privilege wrapper and is dropped. */
+    /** Opens one table ({@code proxy:} and {@code unix:} included). */
     static LookupTable open(String name) {
-        String table = withoutProxy(name);
-        if (table.startsWith("unix:")) {
-            return UnixPasswdTable.open(table.substring("unix:".length()));
-        }
-        return LookupTables.open(table);
+        return LookupTables.open(withoutProxy(name));       // proxy: is only Postfix's privilege wrapper
     }
 
     private static String withoutProxy(String name) {

@@ -256,7 +256,7 @@ class LookupTablesTest {
     @Test
     void unknownTypesAndNamesWithoutTypeShouldBeRefused() {
         assertEquals("unsupported dictionary type: pcre (Postrelay supports hash, btree, lmdb, texthash, inline,"
-                + " static, proxy)", assertThrows(ConfigException.class,
+                + " static, unix, proxy)", assertThrows(ConfigException.class,
                         () -> LookupTables.open("pcre:/etc/postfix/x")).getMessage());
         assertEquals("open dictionary: expecting \"type:name\" form instead of \"/etc/postfix/x\"",
                 assertThrows(ConfigException.class, () -> LookupTables.open("/etc/postfix/x")).getMessage());

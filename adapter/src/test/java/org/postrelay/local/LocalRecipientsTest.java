@@ -115,11 +115,12 @@ class LocalRecipientsTest {
     }
 
     @Test
-    void otherTablesShouldGoThroughLookupTables() {
-        // Until the maps work is merged LookupTables knows no type; the error names the table.
-        ConfigException e = assertThrows(ConfigException.class, () -> LocalRecipients.from(
-                Config.of(Map.of("local_recipient_maps", "texthash:" + dir.resolve("users")))));
-        assertTrue(e.getMessage().contains("texthash:"), e.getMessage());
+    void otherTablesShouldGoThroughLookupTables() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("users"), "alice   ok\n");
+        LocalRecipients recipients = LocalRecipients.from(
+                Config.of(Map.of("local_recipient_maps", "texthash:" + dir.resolve("users"))));
+        assertTrue(recipients.known("Alice@local.test"));
+        assertFalse(recipients.known("bob@local.test"));
     }
 
     @Test
