@@ -21,7 +21,12 @@ final class Getopt {
         }
     }
 
+    /** One option as given: its letter and its argument (null for a flag). */
+    record Option(char letter, String value) {
+    }
+
     private final Map<Character, List<String>> options = new LinkedHashMap<>();
+    private final List<Option> ordered = new ArrayList<>();
     private final List<String> operands = new ArrayList<>();
 
     /**
@@ -47,6 +52,7 @@ final class Getopt {
                 boolean takesArgument = at + 1 < spec.length() && spec.charAt(at + 1) == ':';
                 if (!takesArgument) {
                     options.computeIfAbsent(letter, c -> new ArrayList<>()).add("");
+                    ordered.add(new Option(letter, null));
                     continue;
                 }
                 String value;
@@ -58,6 +64,7 @@ final class Getopt {
                     throw new UsageException("option requires an argument -- '" + letter + "'");
                 }
                 options.computeIfAbsent(letter, c -> new ArrayList<>()).add(value);
+                ordered.add(new Option(letter, value));
                 break;
             }
             i++;
@@ -78,6 +85,11 @@ final class Getopt {
     /** Every value given for an option, in order ("-o a -o b"). */
     List<String> values(char letter) {
         return options.getOrDefault(letter, List.of());
+    }
+
+    /** Every option in the order given, for commands whose options depend on each other. */
+    List<Option> ordered() {
+        return ordered;
     }
 
     List<String> operands() {

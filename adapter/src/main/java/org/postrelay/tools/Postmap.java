@@ -42,7 +42,6 @@ public final class Postmap {
 
     static final String USAGE = "usage: postmap [-bfFhimnNoprsuUvw] [-c config_dir] [-d key] [-q key]"
             + " [map_type:]file...";
-    private static final String OPTIONS_WITH_ARGUMENT = "cdq";
     private static final String OPTIONS = "bc:d:fFhimnNopq:rsuUvw";
     private static final String UNSUPPORTED = "bFhmuU";
 
@@ -131,40 +130,19 @@ public final class Postmap {
 
         // ---- options ----------------------------------------------------------------------------
 
-        /** POSIX getopt: options up to the first operand or "--"; returns the operands. */
+        /** POSIX getopt ({@link Getopt}), options applied in the order given; returns the operands. */
         private List<String> parseOptions(List<String> args) {
-            int i = 0;
-            for (; i < args.size(); i++) {
-                String arg = args.get(i);
-                if (arg.equals("--")) {
-                    i++;
-                    break;
-                }
-                if (!arg.startsWith("-") || arg.equals("-")) {
-                    break;
-                }
-                for (int j = 1; j < arg.length(); j++) {
-                    char option = arg.charAt(j);
-                    if (OPTIONS.indexOf(option) < 0 || option == ':') {
-                        err.println("postmap: invalid option -- '" + option + "'");
-                        throw new Fatal(USAGE);
-                    }
-                    String value = null;
-                    if (OPTIONS_WITH_ARGUMENT.indexOf(option) >= 0) {
-                        if (j + 1 < arg.length()) {
-                            value = arg.substring(j + 1);
-                        } else if (i + 1 < args.size()) {
-                            value = args.get(++i);
-                        } else {
-                            err.println("postmap: option requires an argument -- '" + option + "'");
-                            throw new Fatal(USAGE);
-                        }
-                        j = arg.length();
-                    }
-                    option(option, value);
-                }
+            Getopt options;
+            try {
+                options = new Getopt(OPTIONS, args);
+            } catch (Getopt.UsageException e) {
+                err.println("postmap: " + e.getMessage());
+                throw new Fatal(USAGE);
             }
-            return new ArrayList<>(args.subList(i, args.size()));
+            for (Getopt.Option o : options.ordered()) {
+                option(o.letter(), o.value());
+            }
+            return new ArrayList<>(options.operands());
         }
 
         private void option(char option, String value) {
