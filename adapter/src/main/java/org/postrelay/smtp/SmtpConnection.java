@@ -148,7 +148,13 @@ final class SmtpConnection {
                                         ScheduledExecutorService timer, boolean mayRetryWithoutTls)
             throws IOException, OpenFailure {
         String relay = relayName + ":" + nexthop.port();
-        ConversationSocket socket = new ConversationSocket(settings, tcp, timer);
+        ConversationSocket socket;
+        try {
+            socket = new ConversationSocket(settings, tcp, timer);
+        } catch (IOException e) {
+            closeQuietly(tcp);
+            throw e;
+        }
         StartTls tls = level == TlsPolicy.Level.NONE ? null : settings.startTls();
         if (tls != null) {
             StartTls.Peer peer = new StartTls.Peer(relay, host, nexthop.host(), level);
