@@ -228,36 +228,72 @@ public final class Parameters {
     // ---- TLS and SASL -----------------------------------------------------------------------
 
     public static final Parameter SMTP_USE_TLS = bool("smtp_use_tls", "no",
-            "use STARTTLS when the server offers it (obsolete; an empty smtp_tls_security_level"
-                    + " then means may)");
+            "use STARTTLS when the server offers it (obsolete; with smtp_tls_security_level empty,"
+                    + " yes means may)");
     public static final Parameter SMTP_ENFORCE_TLS = bool("smtp_enforce_tls", "no",
-            "require TLS with a verified server certificate (obsolete; an empty smtp_tls_security_level"
-                    + " then means encrypt)");
+            "require TLS (obsolete; with smtp_tls_security_level empty, yes means verify, or encrypt"
+                    + " when smtp_tls_enforce_peername = no)");
+    public static final Parameter SMTP_TLS_ENFORCE_PEERNAME = bool("smtp_tls_enforce_peername", "yes",
+            "with smtp_enforce_tls = yes, also require a certificate matching the server name (obsolete;"
+                    + " read only when smtp_tls_security_level is empty)");
     public static final Parameter SMTP_TLS_SECURITY_LEVEL = string("smtp_tls_security_level", "",
-            "TLS policy: none, may, encrypt, verify or secure; empty follows smtp_use_tls and"
-                    + " smtp_enforce_tls");
+            "TLS policy: none, may, encrypt, verify or secure; empty derives it from smtp_enforce_tls,"
+                    + " smtp_tls_enforce_peername and smtp_use_tls (none when they are all no)");
     public static final Parameter SMTP_TLS_WRAPPERMODE = bool("smtp_tls_wrappermode", "no",
-            "speak TLS from the first byte (SMTPS, port 465) instead of STARTTLS");
+            "speak TLS from the first byte (SMTPS, port 465) instead of STARTTLS; needs"
+                    + " smtp_tls_security_level = encrypt or stronger");
     public static final Parameter SMTP_TLS_CAFILE = string("smtp_tls_CAfile", "",
-            "PEM file of trusted CA certificates; empty uses the JVM's trust store");
+            "PEM file of trusted CA certificates; when it and smtp_tls_CApath are empty, the JVM's"
+                    + " default trust store is used (Postfix would trust none)");
     public static final Parameter SMTP_TLS_CAPATH = string("smtp_tls_CApath", "",
-            "directory of trusted CA certificates in PEM files; empty adds none");
+            "directory of PEM files of trusted CA certificates (every file is read, no hash links"
+                    + " needed); empty adds none");
+    public static final Parameter SMTP_TLS_PROTOCOLS = list("smtp_tls_protocols", ">=TLSv1",
+            "TLS protocols with opportunistic TLS (may), as \">=TLSv1.2, <=TLSv1.3\" or \"!SSLv2, !SSLv3\";"
+                    + " protocols the JVM disables stay disabled");
+    public static final Parameter SMTP_TLS_MANDATORY_PROTOCOLS = list("smtp_tls_mandatory_protocols", ">=TLSv1",
+            "TLS protocols when TLS is mandatory (encrypt, verify, secure), same syntax as"
+                    + " smtp_tls_protocols");
+    public static final Parameter SMTP_TLS_CIPHERS = string("smtp_tls_ciphers", "medium",
+            "minimum cipher grade with opportunistic TLS: high, medium, low or export (mapped onto"
+                    + " the JVM's enabled cipher suites)");
+    public static final Parameter SMTP_TLS_MANDATORY_CIPHERS = string("smtp_tls_mandatory_ciphers", "medium",
+            "minimum cipher grade when TLS is mandatory: high, medium, low or export (mapped onto the"
+                    + " JVM's enabled cipher suites)");
+    public static final Parameter SMTP_TLS_VERIFY_CERT_MATCH = list("smtp_tls_verify_cert_match", "hostname",
+            "names the server certificate must match at the verify level: hostname, nexthop,"
+                    + " dot-nexthop, a name or a .domain suffix");
+    public static final Parameter SMTP_TLS_SECURE_CERT_MATCH = list("smtp_tls_secure_cert_match",
+            "nexthop, dot-nexthop", "names the server certificate must match at the secure level, same"
+                    + " syntax as smtp_tls_verify_cert_match");
+    public static final Parameter SMTP_TLS_CERT_FILE = string("smtp_tls_cert_file", "",
+            "PEM file with the client certificate and its issuers (may hold the key too), presented"
+                    + " when a server asks; empty presents none");
+    public static final Parameter SMTP_TLS_KEY_FILE = string("smtp_tls_key_file", "$smtp_tls_cert_file",
+            "PEM file with the client certificate's private key, unencrypted PKCS#8"
+                    + " (\"BEGIN PRIVATE KEY\")");
     public static final Parameter SMTP_TLS_LOGLEVEL = integer("smtp_tls_loglevel", "0", 0, 4,
-            "how much TLS activity is logged: 0 none, 1 summary, 2-4 more detail");
+            "TLS logging: 0 none; 1 or more logs the \"... TLS connection established\" summary of each"
+                    + " handshake (2-4 add nothing more here)");
     public static final Parameter SMTP_TLS_SESSION_CACHE_DATABASE = string("smtp_tls_session_cache_database",
             "", "TLS session cache (accepted for compatibility; the JVM keeps its own session cache)");
     public static final Parameter SMTP_SASL_AUTH_ENABLE = bool("smtp_sasl_auth_enable", "no",
-            "authenticate to the relay with SASL (AUTH)");
+            "authenticate to the relay with SASL (AUTH) when smtp_sasl_password_maps has credentials"
+                    + " for it");
     public static final Parameter SMTP_SASL_PASSWORD_MAPS = list("smtp_sasl_password_maps", "",
-            "tables giving user:password per nexthop or sender, e.g. hash:/etc/postfix/sasl_passwd");
+            "tables giving user:password per server host name or nexthop as written in relayhost"
+                    + " ([host]:port), e.g. hash:/etc/postfix/sasl_passwd");
     public static final Parameter SMTP_SASL_SECURITY_OPTIONS = list("smtp_sasl_security_options",
             "noplaintext, noanonymous",
             "SASL mechanism restrictions without TLS: noplaintext, noactive, nodictionary, noanonymous,"
-                    + " mutual_auth");
+                    + " mutual_auth, forward_secrecy");
     public static final Parameter SMTP_SASL_TLS_SECURITY_OPTIONS = list("smtp_sasl_tls_security_options",
             "$smtp_sasl_security_options", "SASL mechanism restrictions over TLS");
     public static final Parameter SMTP_SASL_MECHANISM_FILTER = list("smtp_sasl_mechanism_filter", "",
-            "server-offered SASL mechanisms to consider; empty considers all");
+            "server-offered SASL mechanisms to consider, as names or !name to exclude; empty considers"
+                    + " all");
+    public static final Parameter SMTP_SASL_AUTH_SOFT_BOUNCE = bool("smtp_sasl_auth_soft_bounce", "yes",
+            "a SASL login the server rejects with 5xx defers the mail instead of bouncing it");
 
     private static final List<Parameter> ALL = Collections.unmodifiableList(new ArrayList<>(TABLE));
     private static final Map<String, Parameter> BY_NAME = index(ALL);

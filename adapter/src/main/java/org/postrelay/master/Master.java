@@ -18,6 +18,7 @@ import org.postrelay.qmgr.QueueManager;
 import org.postrelay.queue.RecoveryReport;
 import org.postrelay.queue.Spool;
 import org.postrelay.smtp.SmtpClient;
+import org.postrelay.smtp.SmtpLog;
 
 /**
  * Postfix's master: starts, wires and stops the engine — spool recovery, cleanup, qmgr, smtp,
@@ -76,7 +77,8 @@ public final class Master implements AutoCloseable {
                         + recovery.removedPartial() + " unacknowledged partial files removed, "
                         + recovery.movedToCorrupt() + " unreadable files moved to corrupt");
             }
-            this.smtp = new SmtpClient(config);
+            this.smtp = new SmtpClient(config, SmtpLog.of(text -> maillog.log("smtp", text),
+                    text -> maillog.warning("smtp", text)), clock);
             Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
             Bounce bounce = new Bounce(config, cleanup, spool, maillog);
             this.queueManager = new QueueManager(config, spool, smtp, localTransport, bounce, maillog, workers, clock);

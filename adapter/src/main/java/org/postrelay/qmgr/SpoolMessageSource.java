@@ -2,6 +2,8 @@ package org.postrelay.qmgr;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.util.Optional;
 import org.postrelay.queue.Envelope;
 import org.postrelay.queue.QueueName;
 import org.postrelay.queue.Spool;
@@ -18,5 +20,10 @@ record SpoolMessageSource(Spool spool, Envelope envelope) implements MessageSour
     @Override
     public long size() {
         return envelope.contentLength();
+    }
+
+    @Override
+    public Optional<Instant> arrivalTime() {
+        return Optional.of(envelope.arrival());
     }
 }

@@ -615,6 +615,14 @@ public abstract class ParameterProperties {
         return values.get("smtp_enforce_tls");
     }
 
+    public void setSmtpTlsEnforcePeername(String value) {
+        set("smtp_tls_enforce_peername", value);
+    }
+
+    public String getSmtpTlsEnforcePeername() {
+        return values.get("smtp_tls_enforce_peername");
+    }
+
     public void setSmtpTlsSecurityLevel(String value) {
         set("smtp_tls_security_level", value);
     }
@@ -645,6 +653,70 @@ public abstract class ParameterProperties {
 
     public String getSmtpTlsCApath() {
         return values.get("smtp_tls_CApath");
+    }
+
+    public void setSmtpTlsProtocols(String value) {
+        set("smtp_tls_protocols", value);
+    }
+
+    public String getSmtpTlsProtocols() {
+        return values.get("smtp_tls_protocols");
+    }
+
+    public void setSmtpTlsMandatoryProtocols(String value) {
+        set("smtp_tls_mandatory_protocols", value);
+    }
+
+    public String getSmtpTlsMandatoryProtocols() {
+        return values.get("smtp_tls_mandatory_protocols");
+    }
+
+    public void setSmtpTlsCiphers(String value) {
+        set("smtp_tls_ciphers", value);
+    }
+
+    public String getSmtpTlsCiphers() {
+        return values.get("smtp_tls_ciphers");
+    }
+
+    public void setSmtpTlsMandatoryCiphers(String value) {
+        set("smtp_tls_mandatory_ciphers", value);
+    }
+
+    public String getSmtpTlsMandatoryCiphers() {
+        return values.get("smtp_tls_mandatory_ciphers");
+    }
+
+    public void setSmtpTlsVerifyCertMatch(String value) {
+        set("smtp_tls_verify_cert_match", value);
+    }
+
+    public String getSmtpTlsVerifyCertMatch() {
+        return values.get("smtp_tls_verify_cert_match");
+    }
+
+    public void setSmtpTlsSecureCertMatch(String value) {
+        set("smtp_tls_secure_cert_match", value);
+    }
+
+    public String getSmtpTlsSecureCertMatch() {
+        return values.get("smtp_tls_secure_cert_match");
+    }
+
+    public void setSmtpTlsCertFile(String value) {
+        set("smtp_tls_cert_file", value);
+    }
+
+    public String getSmtpTlsCertFile() {
+        return values.get("smtp_tls_cert_file");
+    }
+
+    public void setSmtpTlsKeyFile(String value) {
+        set("smtp_tls_key_file", value);
+    }
+
+    public String getSmtpTlsKeyFile() {
+        return values.get("smtp_tls_key_file");
     }
 
     public void setSmtpTlsLoglevel(String value) {
@@ -701,5 +773,13 @@ public abstract class ParameterProperties {
 
     public String getSmtpSaslMechanismFilter() {
         return values.get("smtp_sasl_mechanism_filter");
+    }
+
+    public void setSmtpSaslAuthSoftBounce(String value) {
+        set("smtp_sasl_auth_soft_bounce", value);
+    }
+
+    public String getSmtpSaslAuthSoftBounce() {
+        return values.get("smtp_sasl_auth_soft_bounce");
     }
 }

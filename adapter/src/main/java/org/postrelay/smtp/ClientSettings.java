@@ -1,19 +1,29 @@
 package org.postrelay.smtp;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.postrelay.config.Config;
+import org.postrelay.config.LookupTable;
 import org.postrelay.config.Parameters;
 
-/** The SMTP client's parameters, read once from the configuration, and the Angus properties made from them. */
+/**
+ * The SMTP client's parameters, read once from the configuration, what is built from them (the TLS
+ * engine, null at security level none; the SASL password tables), where its log lines go, and the
+ * Angus properties made from them.
+ */
 record ClientSettings(String heloName, Duration connectTimeout, Duration heloTimeout, Duration mailTimeout,
                       Duration rcptTimeout, Duration dataInitTimeout, Duration dataXferTimeout,
                       Duration dataDoneTimeout, Duration quitTimeout, boolean connectionCacheOnDemand,
-                      Duration connectionCacheTimeLimit, Duration connectionReuseTimeLimit) {
+                      Duration connectionCacheTimeLimit, Duration connectionReuseTimeLimit,
+                      Duration minimalBackoffTime, TlsPolicy tls, StartTls startTls, SaslPolicy sasl, SmtpLog log) {
 
-    static ClientSettings from(Config config) {
+    /** Reads everything; ConfigException for a bad value or an unusable certificate, key or table. */
+    static ClientSettings from(Config config, SmtpLog log, Function<List<String>, List<LookupTable>> openTables) {
+        TlsPolicy tls = TlsPolicy.from(config);
         return new ClientSettings(
                 config.get(Parameters.SMTP_HELO_NAME),
                 config.time(Parameters.SMTP_CONNECT_TIMEOUT),
@@ -26,7 +36,9 @@ record ClientSettings(String heloName, Duration connectTimeout, Duration heloTim
                 config.time(Parameters.SMTP_QUIT_TIMEOUT),
                 config.bool(Parameters.SMTP_CONNECTION_CACHE_ON_DEMAND),
                 config.time(Parameters.SMTP_CONNECTION_CACHE_TIME_LIMIT),
-                config.time(Parameters.SMTP_CONNECTION_REUSE_TIME_LIMIT));
+                config.time(Parameters.SMTP_CONNECTION_REUSE_TIME_LIMIT),
+                config.time(Parameters.MINIMAL_BACKOFF_TIME),
+                tls, StartTls.from(config, tls, log), SaslPolicy.from(config, openTables), log);
     }
 
     /**
@@ -47,11 +59,14 @@ record ClientSettings(String heloName, Duration connectTimeout, Duration heloTim
         p.put("mail.smtp.quitwait", "false");                       // QUIT of an idle connection: don't wait
         p.put("mail.smtp.allow8bitmime", "false");                  // never re-encode the queued bytes
         p.put("mail.smtp.socketFactory.fallback", "false");
+        p.put("mail.smtp.ssl.socketFactory", new StartTlsSocketFactory());   // STARTTLS: our handshake
+        p.put("mail.smtp.auth", "false");                           // AUTH is SaslAuthenticator's
         return p;
     }
 
     Duration longestReadTimeout() {
-        return Stream.of(heloTimeout, mailTimeout, rcptTimeout, dataInitTimeout, dataDoneTimeout, quitTimeout)
+        return Stream.of(heloTimeout, mailTimeout, rcptTimeout, dataInitTimeout, dataDoneTimeout, quitTimeout,
+                        tls.starttlsTimeout())
                 .max(Duration::compareTo).orElseThrow();
     }
 

@@ -5,14 +5,21 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.angus.mail.util.WriteTimeoutSocket;
 
 /**
- * A client socket that follows the SMTP conversation it carries: before each reply is read it sets
- * the read timeout Postfix would (smtp_helo_timeout for the greeting and EHLO, smtp_mail_timeout,
- * smtp_rcpt_timeout, smtp_data_init_timeout, smtp_data_done_timeout, smtp_quit_timeout), and it
- * knows the stage the conversation is in, to say what we were doing when it broke.
- * Angus has a single read timeout for everything; this is how we get Postfix's.
+ * The socket Angus talks SMTP through: it follows the conversation in clear text, above TLS, and
+ * before each reply is read it sets the read timeout Postfix would (smtp_helo_timeout for the
+ * greeting and EHLO, smtp_starttls_timeout, smtp_mail_timeout, smtp_rcpt_timeout,
+ * smtp_data_init_timeout, smtp_data_done_timeout, smtp_quit_timeout); it knows the stage the
+ * conversation is in, to say what we were doing when it broke. Underneath is the TCP connection or,
+ * after {@link #startTls}, a TLS session over it; either way each write is bounded by
+ * smtp_data_xfer_timeout. Angus has a single read timeout for everything; this is how we get Postfix's.
  */
 final class ConversationSocket extends Socket {
 
@@ -20,6 +27,7 @@ final class ConversationSocket extends Socket {
     enum Stage {
         GREETING("receiving the initial server greeting"),
         HELO("performing the EHLO handshake"),
+        STARTTLS("receiving the STARTTLS response"),
         MAIL("sending MAIL FROM"),
         RCPT("sending RCPT TO"),
         DATA("sending DATA command"),
@@ -34,11 +42,20 @@ final class ConversationSocket extends Socket {
         }
     }
 
+    /** Makes the TLS session over the TCP connection (a {@link StartTls#handshake} for this peer). */
+    interface TlsStart {
+        StartTls.Established start(Socket tcp) throws IOException;
+    }
+
     private final ClientSettings settings;
+    private final Socket tcp;
+    private final ScheduledExecutorService timer;
+    private volatile Socket transport;                 // tcp or the TLS session, behind the write timeout
+    private volatile TlsStart tlsStart;
+    private volatile StartTls.Established tls;
+    private volatile IOException tlsFailure;
     private volatile Stage stage = Stage.GREETING;
     private volatile int lastReplyCode;
-    private InputStream input;
-    private OutputStream output;
 
     // client side parser state (one writer thread at a time: SMTPTransport is synchronized)
     private final byte[] verb = new byte[4];
@@ -46,70 +63,204 @@ final class ConversationSocket extends Socket {
     private boolean dataCommandSent;
     private boolean inBody;
     private boolean dotLine;
+    private volatile boolean inAuth;                   // AUTH exchange: client lines are SASL data, not commands
 
     // server side parser state
     private int replyColumn;
     private int replyCode;
 
-    ConversationSocket(ClientSettings settings) {
+    /** Wraps a connected TCP socket; writes time out on the client's shared timer. */
+    ConversationSocket(ClientSettings settings, Socket tcp, ScheduledExecutorService timer) throws IOException {
         this.settings = settings;
+        this.tcp = tcp;
+        this.timer = timer;
+        this.transport = new WriteTimeoutSocket(tcp, ClientSettings.millis(settings.dataXferTimeout()), timer);
     }
 
     Stage stage() {
         return stage;
     }
 
-    /** Arms the greeting timeout; call once connected. */
+    /** Arms the greeting timeout; call once connected (and after a wrapper-mode handshake). */
     void awaitGreeting() throws IOException {
+        stage = Stage.GREETING;
         setSoTimeout(ClientSettings.millis(settings.heloTimeout()));
     }
 
-    @Override
-    public synchronized InputStream getInputStream() throws IOException {
-        if (input == null) {
-            input = new FilterInputStream(super.getInputStream()) {
-                @Override
-                public int read() throws IOException {
-                    int b = super.read();
-                    if (b >= 0) {
-                        serverByte(b);
-                    }
-                    return b;
-                }
+    /** How {@link #startTls} makes the TLS session; without one, STARTTLS fails. */
+    void tlsStart(TlsStart start) {
+        this.tlsStart = start;
+    }
 
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = super.read(buffer, offset, length);
-                    for (int i = 0; i < n; i++) {
-                        serverByte(buffer[offset + i] & 0xff);
-                    }
-                    return n;
-                }
-            };
+    /**
+     * Turns on TLS over the TCP connection: called by Angus after the server's 220 to STARTTLS (through
+     * {@link StartTlsSocketFactory}), or by us before the greeting in wrapper mode. The failure is kept
+     * for {@link #tlsFailure()} and thrown.
+     */
+    ConversationSocket startTls() throws IOException {
+        TlsStart start = tlsStart;
+        if (start == null) {
+            throw new SocketException("TLS is not configured for this connection");
         }
-        return input;
+        try {
+            StartTls.Established established = start.start(tcp);
+            this.transport = new WriteTimeoutSocket(established.socket(),
+                    ClientSettings.millis(settings.dataXferTimeout()), timer);
+            this.tls = established;
+            return this;
+        } catch (IOException e) {
+            tlsFailure = e;
+            throw e;
+        }
+    }
+
+    /** The TLS session in use, or null while the conversation is in clear text. */
+    StartTls.Established tls() {
+        return tls;
+    }
+
+    /** Why starting TLS failed, or null. */
+    IOException tlsFailure() {
+        return tlsFailure;
+    }
+
+    /** Marks the start of an AUTH exchange sent by {@link SaslAuthenticator}: lines until the final reply are SASL data. */
+    void authenticating() {
+        inAuth = true;
+    }
+
+    /** Streams over what is underneath now: Angus asks again after STARTTLS, and so gets the TLS session's. */
+    @Override
+    public InputStream getInputStream() throws IOException {
+        return new FilterInputStream(transport.getInputStream()) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    serverByte(b);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                for (int i = 0; i < n; i++) {
+                    serverByte(buffer[offset + i] & 0xff);
+                }
+                return n;
+            }
+        };
     }
 
     @Override
-    public synchronized OutputStream getOutputStream() throws IOException {
-        if (output == null) {
-            output = new FilterOutputStream(super.getOutputStream()) {
-                @Override
-                public void write(int b) throws IOException {
-                    clientByte(b & 0xff);
-                    out.write(b);
-                }
+    public OutputStream getOutputStream() throws IOException {
+        return new FilterOutputStream(transport.getOutputStream()) {
+            @Override
+            public void write(int b) throws IOException {
+                clientByte(b & 0xff);
+                out.write(b);
+            }
 
-                @Override
-                public void write(byte[] buffer, int offset, int length) throws IOException {
-                    for (int i = 0; i < length; i++) {
-                        clientByte(buffer[offset + i] & 0xff);
-                    }
-                    out.write(buffer, offset, length);
+            @Override
+            public void write(byte[] buffer, int offset, int length) throws IOException {
+                for (int i = 0; i < length; i++) {
+                    clientByte(buffer[offset + i] & 0xff);
                 }
-            };
+                out.write(buffer, offset, length);
+            }
+        };
+    }
+
+    // ---- the rest is the socket underneath --------------------------------------------------
+
+    @Override
+    public void setSoTimeout(int timeout) throws SocketException {
+        transport.setSoTimeout(timeout);
+    }
+
+    @Override
+    public int getSoTimeout() throws SocketException {
+        return transport.getSoTimeout();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            transport.close();
+        } finally {
+            tcp.close();
         }
-        return output;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return tcp.isClosed() || transport.isClosed();
+    }
+
+    @Override
+    public boolean isConnected() {
+        return tcp.isConnected();
+    }
+
+    @Override
+    public boolean isBound() {
+        return tcp.isBound();
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+        return tcp.getInetAddress();
+    }
+
+    @Override
+    public int getPort() {
+        return tcp.getPort();
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+        return tcp.getLocalAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return tcp.getLocalPort();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        return tcp.getRemoteSocketAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return tcp.getLocalSocketAddress();
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+        transport.shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        transport.shutdownOutput();
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return transport.isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return transport.isOutputShutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "ConversationSocket[" + tcp + (tls != null ? ", " + tls.protocol() : "") + ", " + stage + "]";
     }
 
     /** Follows reply lines "NNN-..." / "NNN ..." to remember the code of the last complete reply. */
@@ -123,6 +274,9 @@ final class ConversationSocket extends Socket {
             replyCode = b >= '0' && b <= '9' ? replyCode * 10 + (b - '0') : -1000;
         } else if (replyColumn == 3 && b != '-') {
             lastReplyCode = replyCode;                             // "NNN " or "NNN\r": the last line
+            if (replyCode != 334) {
+                inAuth = false;                                    // the AUTH exchange is over
+            }
         }
         replyColumn++;
     }
@@ -138,6 +292,10 @@ final class ConversationSocket extends Socket {
         }
         if (inBody) {
             bodyByte(b);
+            return;
+        }
+        if (inAuth) {
+            column = 0;                                            // SASL data, never a command
             return;
         }
         if (b == '\n') {
@@ -177,7 +335,8 @@ final class ConversationSocket extends Socket {
                 dataCommandSent = true;
             }
             case "QUIT" -> next(Stage.QUIT, settings.quitTimeout());
-            // RSET, NOOP, STARTTLS, AUTH: Postfix has timeouts of its own for some; the EHLO one will do
+            case "STAR" -> next(Stage.STARTTLS, settings.tls().starttlsTimeout());
+            // AUTH (inside the EHLO handshake, as Postfix counts it), RSET, NOOP: the EHLO timeout
             default -> setSoTimeout(ClientSettings.millis(settings.heloTimeout()));
         }
     }

@@ -8,17 +8,23 @@ import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
-import org.eclipse.angus.mail.util.WriteTimeoutSocket;
+import org.postrelay.config.ConfigException;
 
 /**
  * One SMTP session with a nexthop, as Postfix's smtp_connect.c opens it: look up the host, try each
- * address until one accepts, then greeting and EHLO through Angus's SMTPTransport on our socket.
+ * address until one accepts, then greeting, EHLO, STARTTLS (or TLS from the first byte) and AUTH
+ * through Angus's SMTPTransport on our {@link ConversationSocket}, with Postfix's TLS policy checks.
  * Used by one delivery at a time; between deliveries it may wait in the {@link ConnectionCache}.
  */
 final class SmtpConnection {
@@ -29,11 +35,17 @@ final class SmtpConnection {
     static final class OpenFailure extends Exception {
         final String relay;
         final SmtpTrouble.Verdict verdict;
+        final boolean retryWithoutTls;           // an opportunistic handshake failed: Postfix tries again in clear
 
         OpenFailure(String relay, SmtpTrouble.Verdict verdict) {
+            this(relay, verdict, false);
+        }
+
+        OpenFailure(String relay, SmtpTrouble.Verdict verdict, boolean retryWithoutTls) {
             super(verdict.results().isEmpty() ? relay : verdict.results().get(0).reply(), null, false, false);
             this.relay = relay;
             this.verdict = verdict;
+            this.retryWithoutTls = retryWithoutTls;
         }
     }
 
@@ -41,24 +53,31 @@ final class SmtpConnection {
     final String relay;          // host[addr]:port, as Postfix logs it
     final String relayName;      // host[addr], as Postfix says it in diagnostics
     final long openedNanos;
+    final boolean cacheable;     // false for a clear-text retry after a failed opportunistic handshake
     volatile long idleSinceNanos;
     private final SMTPTransport transport;
     private final ConversationSocket socket;
     private MessagingException lastFailure;
     private ConversationSocket.Stage lastFailureStage;
 
-    private SmtpConnection(Nexthop nexthop, String relayName, SMTPTransport transport, ConversationSocket socket) {
+    private SmtpConnection(Nexthop nexthop, String relayName, SMTPTransport transport, ConversationSocket socket,
+                           boolean cacheable) {
         this.nexthop = nexthop;
         this.relayName = relayName;
         this.relay = relayName + ":" + nexthop.port();
         this.transport = transport;
         this.socket = socket;
+        this.cacheable = cacheable;
         this.openedNanos = System.nanoTime();
     }
 
-    /** Opens a session; for now the nexthop's host is looked up by A/AAAA record (no MX look-up yet). */
+    /**
+     * Opens a session; for now the nexthop's host is looked up by A/AAAA record (no MX look-up yet).
+     * {@code mayRetryWithoutTls}: the message waited at least minimal_backoff_time before this attempt,
+     * so a failed opportunistic handshake may be retried in clear text (Postfix's PREACTIVE_DELAY rule).
+     */
     static SmtpConnection open(Nexthop nexthop, List<String> recipients, ClientSettings settings, Session session,
-                               ScheduledExecutorService timer) throws OpenFailure {
+                               ScheduledExecutorService timer, boolean mayRetryWithoutTls) throws OpenFailure {
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(nexthop.host());
@@ -76,32 +95,215 @@ final class SmtpConnection {
                 throw new IllegalStateException("address of bad length from the resolver: " + resolved, e);
             }
             String relayName = nexthop.host() + "[" + resolved.getHostAddress() + "]";
-            ConversationSocket socket = new ConversationSocket(settings);
             try {
-                socket.connect(new InetSocketAddress(address, nexthop.port()),
-                        ClientSettings.millis(settings.connectTimeout()));
-                socket.awaitGreeting();
+                return connect(nexthop, nexthop.host(), address, relayName, recipients, settings, session, timer,
+                        mayRetryWithoutTls);
             } catch (IOException e) {
-                closeQuietly(socket);
                 lastFailure = e;
                 lastWhere = relayName + ":" + nexthop.port();
                 LOG.log(Level.FINE, "connect to {0}: {1}", new Object[] {lastWhere, e});
-                continue;
-            }
-            SMTPTransport transport = new SMTPTransport(session,
-                    new URLName("smtp", nexthop.host(), nexthop.port(), null, null, null));
-            try {
-                transport.connect(new WriteTimeoutSocket(socket, ClientSettings.millis(settings.dataXferTimeout()),
-                        timer));
-                return new SmtpConnection(nexthop, relayName, transport, socket);
-            } catch (MessagingException | IOException e) {
-                ConversationSocket.Stage stage = socket.stage();
-                closeQuietly(socket);
-                throw new OpenFailure(relayName + ":" + nexthop.port(), SmtpTrouble.sessionFailed(recipients,
-                        relayName, stage, transport.getLastReturnCode(), transport.getLastServerResponse(), e));
             }
         }
         throw new OpenFailure("none", SmtpTrouble.connectFailed(recipients, lastWhere, lastFailure));
+    }
+
+    /**
+     * One server address: the TCP connection, then the SMTP session on it (greeting, EHLO, TLS, AUTH).
+     * As Postfix's smtp_connect.c, a failed opportunistic handshake is retried once on the same address
+     * with TLS off, when {@code mayRetryWithoutTls} and no SASL credentials are at stake.
+     *
+     * @param host the server's host name (the MX host, or the nexthop's host)
+     * @throws IOException when no TCP connection could be made: the caller tries the next address
+     * @throws OpenFailure when the server was reached but the session failed: the verdict is made
+     */
+    static SmtpConnection connect(Nexthop nexthop, String host, InetAddress address, String relayName,
+                                  List<String> recipients, ClientSettings settings, Session session,
+                                  ScheduledExecutorService timer, boolean mayRetryWithoutTls)
+            throws IOException, OpenFailure {
+        TlsPolicy.Level level = settings.tls().level();
+        while (true) {
+            Socket tcp = new Socket();
+            try {
+                tcp.connect(new InetSocketAddress(address, nexthop.port()), ClientSettings.millis(settings.connectTimeout()));
+            } catch (IOException e) {
+                closeQuietly(tcp);
+                throw e;
+            }
+            try {
+                return start(nexthop, host, relayName, tcp, level, recipients, settings, session, timer,
+                        mayRetryWithoutTls && level == TlsPolicy.Level.MAY);
+            } catch (OpenFailure f) {
+                if (!f.retryWithoutTls) {
+                    throw f;
+                }
+                settings.log().info("Cannot start TLS: handshake failure with " + f.relay + "; trying again without TLS");
+                level = TlsPolicy.Level.NONE;
+            }
+        }
+    }
+
+    /** The SMTP session on a connected socket at a TLS level; see {@link #connect}. */
+    private static SmtpConnection start(Nexthop nexthop, String host, String relayName, Socket tcp, TlsPolicy.Level level,
+                                        List<String> recipients, ClientSettings settings, Session session,
+                                        ScheduledExecutorService timer, boolean mayRetryWithoutTls)
+            throws IOException, OpenFailure {
+        String relay = relayName + ":" + nexthop.port();
+        ConversationSocket socket;
+        try {
+            socket = new ConversationSocket(settings, tcp, timer);
+        } catch (IOException e) {
+            closeQuietly(tcp);
+            throw e;
+        }
+        StartTls tls = level == TlsPolicy.Level.NONE ? null : settings.startTls();
+        if (tls != null) {
+            StartTls.Peer peer = new StartTls.Peer(relay, host, nexthop.host(), level);
+            socket.tlsStart(t -> tls.handshake(t, peer));
+        }
+        boolean wrapper = tls != null && settings.tls().wrapperMode();
+        try {
+            if (wrapper) {
+                socket.startTls();                     // SMTPS: TLS before the greeting
+            }
+            socket.awaitGreeting();
+        } catch (IOException e) {
+            closeQuietly(socket);
+            if (socket.tlsFailure() != null) {
+                throw tlsFailure(socket, relay, host, nexthop, level, recipients, settings, false);
+            }
+            throw e;
+        }
+        RelayTransport transport = new RelayTransport(session,
+                new URLName("smtp", nexthop.host(), nexthop.port(), null, null, null), tls != null && !wrapper,
+                level.required());
+        try {
+            transport.connect(socket);
+        } catch (MessagingException | RuntimeException e) {
+            ConversationSocket.Stage stage = socket.stage();
+            closeQuietly(socket);
+            if (socket.tlsFailure() != null) {
+                throw tlsFailure(socket, relay, host, nexthop, level, recipients, settings, mayRetryWithoutTls);
+            }
+            if (transport.starttlsRefusal() != null) {
+                throw new OpenFailure(relay, SmtpTrouble.tlsRefused(recipients, relayName,
+                        transport.starttlsRefusalCode(), transport.starttlsRefusal()));
+            }
+            throw new OpenFailure(relay, SmtpTrouble.sessionFailed(recipients, relayName, stage,
+                    transport.getLastReturnCode(), transport.getLastServerResponse(), e));
+        }
+        SmtpConnection connection = new SmtpConnection(nexthop, relayName, transport, socket,
+                level == settings.tls().level());
+        if (level.required() && socket.tls() == null) {
+            connection.close();                        // QUIT: nothing is sent in clear when TLS is required
+            throw new OpenFailure(relay, SmtpTrouble.tlsNotOffered(recipients, relayName));
+        }
+        SmtpTrouble.Verdict refused = authenticate(connection, host, recipients, settings);
+        if (refused != null) {
+            connection.close();
+            throw new OpenFailure(relay, refused);
+        }
+        return connection;
+    }
+
+    /** The verdict on a failed TLS start: not verified, or a handshake failure (perhaps to be retried in clear). */
+    private static OpenFailure tlsFailure(ConversationSocket socket, String relay, String host, Nexthop nexthop,
+                                          TlsPolicy.Level level, List<String> recipients, ClientSettings settings,
+                                          boolean mayRetryWithoutTls) {
+        if (socket.tlsFailure() instanceof StartTls.Failure f && f.notVerified) {
+            return new OpenFailure(relay, SmtpTrouble.certificateNotVerified(recipients));
+        }
+        boolean may = level == TlsPolicy.Level.MAY;
+        return new OpenFailure(relay, SmtpTrouble.tlsHandshakeFailed(recipients, !may),
+                may && mayRetryWithoutTls && !haveSaslCredentials(settings.sasl(), host, nexthop));
+    }
+
+    /** Postfix's HAVE_SASL_CREDENTIALS: no clear-text retry when we would have logged in. */
+    private static boolean haveSaslCredentials(SaslPolicy sasl, String host, Nexthop nexthop) {
+        if (!sasl.enabled()) {
+            return false;
+        }
+        try {
+            return sasl.passwords().find(host, nexthop).isPresent();
+        } catch (ConfigException e) {
+            return true;                               // cannot tell: stay on the safe side
+        }
+    }
+
+    /**
+     * SASL as Postfix's smtp_sasl_helo_login(): only when enabled and the server offers AUTH; no
+     * credentials for this server means no AUTH at all. Null when the session may go on.
+     */
+    private static SmtpTrouble.Verdict authenticate(SmtpConnection c, String host, List<String> recipients,
+                                                    ClientSettings settings) {
+        SaslPolicy sasl = settings.sasl();
+        RelayTransport transport = (RelayTransport) c.transport;
+        List<String> offered = mechanisms(transport);
+        if (!sasl.enabled() || offered == null) {
+            return null;
+        }
+        List<String> usable = sasl.filter(offered);
+        if (usable.isEmpty()) {
+            settings.log().warning(offered.isEmpty() ? c.relay + " offered null AUTH mechanism list"
+                    : c.relay + " offered no supported AUTH mechanisms: '" + String.join(" ", offered) + "'");
+        }
+        Optional<SaslPasswords.Credentials> credentials;
+        try {
+            credentials = sasl.passwords().find(host, c.nexthop);
+        } catch (ConfigException e) {
+            settings.log().warning(sasl.passwords().names() + " lookup error: " + e.getMessage());
+            return SmtpTrouble.localDataError(recipients, c.relayName);
+        }
+        if (credentials.isEmpty()) {
+            return null;                               // "talk to each other like strangers"
+        }
+        if (usable.isEmpty()) {
+            return SmtpTrouble.saslNoCompatibleMechanisms(recipients, c.relayName);
+        }
+        Optional<SaslPolicy.Mechanism> mechanism = sasl.choose(usable, c.socket.tls() != null);
+        if (mechanism.isEmpty()) {
+            settings.log().warning("SASL authentication failure: No worthy mechs found");
+            return SmtpTrouble.saslCannotAuthenticate(recipients, c.relayName, "no mechanism available");
+        }
+        try {
+            SaslAuthenticator.Result r = SaslAuthenticator.authenticate(c.socket, mechanism.get(), credentials.get());
+            if (r.ok()) {
+                return null;
+            }
+            if (r.trouble() != null) {
+                return r.code() == 0 && r.trouble().endsWith("loop") ? SmtpTrouble.saslLoop(recipients, c.relayName)
+                        : SmtpTrouble.saslCannotAuthenticate(recipients, c.relayName, r.trouble());
+            }
+            return SmtpTrouble.saslRejected(recipients, c.relayName, r.code(), r.reply(), sasl.softBounce());
+        } catch (IOException e) {
+            return SmtpTrouble.lostConnection(recipients, c.relayName, c.socket.stage(), e);
+        }
+    }
+
+    /** The mechanisms of the EHLO reply's AUTH line (and of the old "AUTH=LOGIN" form); null without AUTH. */
+    private static List<String> mechanisms(SMTPTransport transport) {
+        List<String> mechanisms = new ArrayList<>();
+        boolean offered = false;
+        if (transport.supportsExtension("AUTH")) {
+            offered = true;
+            addWords(mechanisms, transport.getExtensionParameter("AUTH"));
+        }
+        for (String legacy : List.of("LOGIN", "PLAIN")) {
+            if (transport.supportsExtension("AUTH=" + legacy)) {
+                offered = true;
+                addWords(mechanisms, legacy + " " + Objects.toString(transport.getExtensionParameter("AUTH=" + legacy), ""));
+            }
+        }
+        return offered ? mechanisms : null;
+    }
+
+    private static void addWords(List<String> into, String words) {
+        if (words != null) {
+            for (String w : words.trim().split("\\s+")) {
+                if (!w.isEmpty() && into.stream().noneMatch(w::equalsIgnoreCase)) {
+                    into.add(w.toUpperCase(Locale.ROOT));
+                }
+            }
+        }
     }
 
     /** One mail transaction: MAIL FROM, RCPT TO each recipient, DATA, the queued bytes, end of data. */
@@ -148,7 +350,7 @@ final class SmtpConnection {
         }
     }
 
-    private static void closeQuietly(java.net.Socket s) {
+    private static void closeQuietly(Socket s) {
         try {
             s.close();
         } catch (IOException e) {

@@ -84,6 +84,73 @@ final class SmtpTrouble {
         return broken(recipients, Map.of(), relayName, stage, cause);
     }
 
+    /** TLS is required and the server did not offer STARTTLS (smtp_proto.c): 4.7.4, a site failure. */
+    static Verdict tlsNotOffered(List<String> recipients, String relayName) {
+        return all(recipients, Outcome.DEFERRED, "4.7.4", "TLS is required, but was not offered by host " + relayName,
+                null, true);
+    }
+
+    /** TLS is required and the server answered STARTTLS with an error: deferred or bounced by its code. */
+    static Verdict tlsRefused(List<String> recipients, String relayName, int code, String reply) {
+        Reply r = Reply.parse(reply, code);
+        boolean soft = code < 500;
+        return all(recipients, soft ? Outcome.DEFERRED : Outcome.BOUNCED, r.dsn(), "TLS is required, but host "
+                + relayName + " refused to start TLS: " + r.text(), r.text(), soft);
+    }
+
+    /** The TLS handshake failed; at "may" this does not throttle the destination (SMTP_NOTHROTTLE). */
+    static Verdict tlsHandshakeFailed(List<String> recipients, boolean throttle) {
+        return all(recipients, Outcome.DEFERRED, "4.7.5", "Cannot start TLS: handshake failure", null, throttle);
+    }
+
+    /** verify/secure and the certificate is not trusted or does not match. */
+    static Verdict certificateNotVerified(List<String> recipients) {
+        return all(recipients, Outcome.DEFERRED, "4.7.5", "Server certificate not verified", null, true);
+    }
+
+    /**
+     * The server rejected the login (smtp_sasl_authenticate): with smtp_sasl_auth_soft_bounce a 5xx
+     * defers with a 4.x.x dsn, else it bounces; the text keeps the server's reply as it was.
+     */
+    static Verdict saslRejected(List<String> recipients, String relayName, int code, String reply, boolean softBounce) {
+        Reply r = Reply.parse(reply, code);
+        String dsn = r.dsn();
+        Outcome outcome = code >= 500 && !softBounce ? Outcome.BOUNCED : Outcome.DEFERRED;
+        if (code >= 500 && softBounce) {
+            dsn = "4" + dsn.substring(1);
+        }
+        return all(recipients, outcome, dsn, "SASL authentication failed; server " + relayName + " said: " + r.text(),
+                r.text(), outcome == Outcome.DEFERRED);
+    }
+
+    /** Our side could not authenticate: "no mechanism available", or a challenge we cannot answer. */
+    static Verdict saslCannotAuthenticate(List<String> recipients, String relayName, String why) {
+        return all(recipients, Outcome.DEFERRED, "4.7.0", "SASL authentication failed; cannot authenticate to server "
+                + relayName + ": " + why, null, true);
+    }
+
+    /** The mechanism filter left none of the server's mechanisms (smtp_sasl_helo_login). */
+    static Verdict saslNoCompatibleMechanisms(List<String> recipients, String relayName) {
+        return all(recipients, Outcome.DEFERRED, "4.7.0", "SASL authentication failed: server " + relayName
+                + " offered no compatible authentication mechanisms for this type of connection security", null, true);
+    }
+
+    /** The server kept challenging. */
+    static Verdict saslLoop(List<String> recipients, String relayName) {
+        return all(recipients, Outcome.DEFERRED, "4.3.0", "SASL authentication failed; authentication protocol loop"
+                + " with server " + relayName, null, true);
+    }
+
+    /** A local table could not be read (smtp_stream_except SMTP_ERR_DATA). */
+    static Verdict localDataError(List<String> recipients, String relayName) {
+        return all(recipients, Outcome.DEFERRED, "4.3.0", "local data error while talking to " + relayName, null, true);
+    }
+
+    /** The connection broke or timed out while we were doing something of our own (AUTH). */
+    static Verdict lostConnection(List<String> recipients, String relayName, Stage stage, IOException cause) {
+        return broken(recipients, Map.of(), relayName, stage, cause);
+    }
+
     /** sendMessage threw: per-recipient truth from Angus's exceptions. */
     static Verdict sendFailed(List<String> recipients, String relayName, Stage stage, MessagingException e) {
         Map<String, SMTPAddressFailedException> refused = refusals(e);
@@ -231,6 +298,7 @@ final class SmtpTrouble {
     private static String command(Stage stage) {
         return switch (stage) {
             case HELO, GREETING -> "EHLO";
+            case STARTTLS -> "STARTTLS";
             case MAIL -> "MAIL FROM";
             case RCPT -> "RCPT TO";
             case DATA, BODY -> "DATA";

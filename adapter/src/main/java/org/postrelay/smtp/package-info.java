@@ -3,12 +3,58 @@
  * message, some of its recipients, one nexthop) and says what became of each recipient.
  *
  * <p><b>Job.</b> {@link org.postrelay.smtp.SmtpClient#deliver} takes a connection to the
- * {@link org.postrelay.smtp.Nexthop} from the cache or opens one (look-up, connect, greeting, EHLO),
+ * {@link org.postrelay.smtp.Nexthop} from the cache or opens one (look-up, connect, greeting, EHLO,
+ * STARTTLS, AUTH),
  * sends MAIL FROM, RCPT TO per recipient, DATA and the queued bytes exactly as spooled (nothing is
  * parsed or rewritten: no Message-ID, no MIME-Version is added; the null sender goes out as
  * {@code MAIL FROM:<>}), and returns a {@link org.postrelay.smtp.DeliveryReport}. It never decides
  * retry or bounce policy over time: qmgr does. The protocol is Angus Mail's SMTPTransport, with
  * {@code mail.smtp.sendpartial=true}, on a socket we connect ourselves.
+ *
+ * <p><b>TLS</b> ({@code TlsPolicy}, {@code StartTls}), as Postfix's smtp_proto.c and tls_client.c:
+ * the level is {@code smtp_tls_security_level}, or when that is empty {@code verify} if
+ * {@code smtp_enforce_tls} ({@code encrypt} if also {@code smtp_tls_enforce_peername = no}), else
+ * {@code may} if {@code smtp_use_tls}, else {@code none}. {@code none} never sends STARTTLS.
+ * {@code may} sends it when offered and does not judge the certificate; not offered or refused
+ * (454), the mail goes in clear text; a failed handshake defers ({@code 4.7.5 Cannot start TLS:
+ * handshake failure}, no throttling) unless the message already waited
+ * {@code minimal_backoff_time} in the queue and no SASL credentials exist for the server: then the
+ * same address is tried again at once without TLS (Postfix's rule). {@code encrypt} requires TLS,
+ * any certificate: {@code 4.7.4 TLS is required, but was not offered by host h[a]},
+ * {@code TLS is required, but host h[a] refused to start TLS: <reply>}, or the handshake failure,
+ * each a site failure. {@code verify} and {@code secure} also require a chain to
+ * {@code smtp_tls_CAfile}/{@code smtp_tls_CApath} (both empty: the JVM's trust store) and a
+ * certificate name (DNS subjectAltNames, else the CN; "*.domain" wildcards) matching
+ * {@code smtp_tls_verify_cert_match} (hostname) or {@code smtp_tls_secure_cert_match} (nexthop,
+ * dot-nexthop), else {@code 4.7.5 Server certificate not verified}, with the reason logged
+ * ("certificate verification failed for h[a]:p: self-signed certificate", "untrusted issuer /CN=..",
+ * "server certificate verification failed for h[a]:p: num=62:hostname mismatch"). The handshake is
+ * always completed first and the certificate judged after, as Postfix does; no SNI is sent.
+ * {@code smtp_tls_wrappermode} speaks TLS before the greeting (port 465; needs encrypt or above).
+ * At {@code smtp_tls_loglevel} 1 or more each handshake logs
+ * {@code Anonymous|Untrusted|Trusted|Verified TLS connection established to h[a]:p: TLSv1.3 with
+ * cipher TLS_AES_256_GCM_SHA384 (256/256 bits)} (JSSE's cipher names). TLS sessions stay in the
+ * connection cache like clear-text ones (Postfix needs tlsproxy for that; in one JVM it is safe).
+ * The TLS session sits under {@code ConversationSocket}, so stages and per-command timeouts work
+ * in clear text above it; Angus switches to it through {@code StartTlsSocketFactory}.
+ *
+ * <p><b>SASL</b> ({@code SaslPolicy}, {@code SaslPasswords}, {@code SaslAuthenticator}), as
+ * smtp_sasl_proto.c and smtp_sasl_glue.c: with {@code smtp_sasl_auth_enable} and a server that
+ * offers AUTH, the credentials are looked up in {@code smtp_sasl_password_maps} by the server's host
+ * name, then by the nexthop as written ({@code [smtp.example.com]:587}); none found: no AUTH (the
+ * mail goes unauthenticated). The mechanism is the first the server offers, in its order, that
+ * {@code smtp_sasl_mechanism_filter} keeps, Postrelay speaks (PLAIN, LOGIN) and the security
+ * options allow ({@code smtp_sasl_security_options} without TLS, {@code smtp_sasl_tls_security_options}
+ * over TLS; {@code noplaintext}, {@code noactive}, {@code nodictionary}, {@code mutual_auth} and
+ * {@code forward_secrecy} rule out PLAIN and LOGIN). Texts: nothing the filter keeps:
+ * {@code 4.7.0 SASL authentication failed: server h[a] offered no compatible authentication
+ * mechanisms for this type of connection security}; nothing allowed: {@code 4.7.0 SASL
+ * authentication failed; cannot authenticate to server h[a]: no mechanism available}; refused:
+ * {@code SASL authentication failed; server h[a] said: 535 ...}, deferred with a 4.x.x dsn under
+ * {@code smtp_sasl_auth_soft_bounce} (default), bounced without; a table error:
+ * {@code 4.3.0 local data error while talking to h[a]}. All are site failures when deferred, and the
+ * connection is closed. The AUTH lines are written under Angus, so its protocol trace never holds
+ * them; no password is in any log line, exception or toString.
  *
  * <p><b>Nexthop.</b> relayhost syntax: {@code [host]:port} and {@code [host]} mean no MX look-up;
  * {@code host:port} and {@code host} ask for one. An empty relayhost is the caller's business (qmgr
@@ -50,15 +96,37 @@
  *     thread, not a thread per connection).
  * <li>{@code smtp_connection_cache_on_demand} (yes), {@code smtp_connection_cache_time_limit} (2s),
  *     {@code smtp_connection_reuse_time_limit} (300s).
+ * <li>{@code minimal_backoff_time} (300s): the queue age after which a failed opportunistic
+ *     handshake is retried in clear text.
+ * <li>TLS: {@code smtp_tls_security_level} (empty), {@code smtp_use_tls} (no), {@code smtp_enforce_tls}
+ *     (no), {@code smtp_tls_enforce_peername} (yes), {@code smtp_tls_wrappermode} (no),
+ *     {@code smtp_tls_CAfile}, {@code smtp_tls_CApath} (empty), {@code smtp_tls_protocols},
+ *     {@code smtp_tls_mandatory_protocols} ({@code >=TLSv1}; {@code ">=TLSv1.2, <=TLSv1.3"} or
+ *     {@code "!SSLv2, !SSLv3"}),
+ *     {@code smtp_tls_ciphers}, {@code smtp_tls_mandatory_ciphers} (medium; high drops RC4, 3DES,
+ *     DES, IDEA, SEED from the JVM's enabled suites, every grade drops anon, NULL, EXPORT),
+ *     {@code smtp_tls_verify_cert_match} (hostname), {@code smtp_tls_secure_cert_match} (nexthop,
+ *     dot-nexthop), {@code smtp_tls_cert_file}, {@code smtp_tls_key_file} ($smtp_tls_cert_file; PEM,
+ *     PKCS#8 key), {@code smtp_tls_loglevel} (0), {@code smtp_starttls_timeout} (300s: the STARTTLS
+ *     reply and the handshake). {@code smtp_tls_session_cache_database} is accepted and unused.
+ * <li>SASL: {@code smtp_sasl_auth_enable} (no), {@code smtp_sasl_password_maps} (empty; opened
+ *     through {@code LookupTables}), {@code smtp_sasl_security_options} (noplaintext, noanonymous),
+ *     {@code smtp_sasl_tls_security_options} ($smtp_sasl_security_options),
+ *     {@code smtp_sasl_mechanism_filter} (empty), {@code smtp_sasl_auth_soft_bounce} (yes).
  * </ul>
- * Not yet read: TLS ({@code smtp_tls_*}, {@code smtp_use_tls}) and SASL ({@code smtp_sasl_*}).
  *
  * <p><b>Queues touched:</b> none; the message is read through a
  * {@link org.postrelay.smtp.MessageSource}, streamed, never held whole in memory.
  *
  * <p><b>Diagnostics:</b> none of the nexthop's or message's trouble is thrown: it is in the results.
+ * {@code ConfigException} when the client is made, for a bad TLS/SASL value or an unusable CA file,
+ * certificate, key or password table (TLS files are read only at a level above none).
  * {@code IllegalArgumentException} for a bad relayhost value or an empty recipient list (our bug).
- * Logger {@code org.postrelay.smtp} (FINE: connect failures per address, dead cached connections);
- * Angus's protocol trace is logger {@code org.eclipse.angus.mail.smtp} at FINE.
+ * Mail-log lines (the TLS summary, "SSL_connect error to h[a]:p: ...", "warning: TLS library
+ * problem: ...", certificate verification failures, SASL warnings) go to the {@link
+ * org.postrelay.smtp.SmtpLog} the client is given: the engine's maillog as {@code postrelay/smtp},
+ * else the logger {@code org.postrelay.smtp} at INFO/WARNING. That logger also has FINE: connect
+ * failures per address, dead cached connections. Angus's protocol trace is logger
+ * {@code org.eclipse.angus.mail.smtp} at FINE/FINEST.
  */
 package org.postrelay.smtp;
