@@ -16,6 +16,7 @@ import org.postrelay.local.LocalTransport;
 import org.postrelay.qmgr.QueueManager;
 import org.postrelay.queue.RecoveryReport;
 import org.postrelay.queue.Spool;
+import org.postrelay.smtp.DnsResolver;
 import org.postrelay.smtp.SmtpClient;
 
 /**
@@ -49,7 +50,8 @@ public final class Master implements AutoCloseable {
     private final RelayAdmin admin;
     private QueueManager late;                           // for cleanup's notices, set once wired
 
-    private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock) throws IOException {
+    private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock, DnsResolver dns)
+            throws IOException {
         this.config = config;
         this.ownWorkers = ownWorkers;
         LocalTransport localTransport = LocalTransport.from(config);
@@ -63,7 +65,7 @@ public final class Master implements AutoCloseable {
                     + recovery.removedPartial() + " unacknowledged partial files removed, "
                     + recovery.movedToCorrupt() + " unreadable files moved to corrupt");
         }
-        this.smtp = new SmtpClient(config);
+        this.smtp = new SmtpClient(config, dns);
         Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
         Bounce bounce = new Bounce(config, cleanup, spool, maillog);
         this.queueManager = new QueueManager(config, spool, smtp, localTransport, bounce, maillog, workers, clock);
@@ -78,10 +80,18 @@ public final class Master implements AutoCloseable {
 
     /** Starts an engine on the given configuration with a thread pool of its own. */
     public static Master start(Config config) throws IOException {
+        return start(config, DnsResolver.system());
+    }
+
+    /**
+     * Starts an engine with a thread pool of its own whose SMTP client looks names up through
+     * {@code dns} (tests: a DNS responder on loopback) instead of the system's resolver.
+     */
+    public static Master start(Config config, DnsResolver dns) throws IOException {
         int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 2;
         ExecutorWorkers workers = new ExecutorWorkers(threads);
         try {
-            return new Master(config, workers, workers, Clock.systemDefaultZone());
+            return new Master(config, workers, workers, Clock.systemDefaultZone(), dns);
         } catch (IOException | RuntimeException e) {
             workers.close();
             throw e;
@@ -90,7 +100,7 @@ public final class Master implements AutoCloseable {
 
     /** Starts an engine whose work runs on the caller's {@link Workers} (a container's WorkManager). */
     public static Master start(Config config, Workers workers) throws IOException {
-        return new Master(config, workers, null, Clock.systemDefaultZone());
+        return new Master(config, workers, null, Clock.systemDefaultZone(), DnsResolver.system());
     }
 
     /** Starts an engine from Postfix parameters ({@code relayhost}, {@code queue_directory}, ...). */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
@@ -17,9 +18,10 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.eclipse.angus.mail.util.WriteTimeoutSocket;
 
 /**
- * One SMTP session with a nexthop, as Postfix's smtp_connect.c opens it: look up the host, try each
- * address until one accepts, then greeting and EHLO through Angus's SMTPTransport on our socket.
- * Used by one delivery at a time; between deliveries it may wait in the {@link ConnectionCache}.
+ * One SMTP session with a server of a nexthop, as Postfix's smtp_connect.c opens it: try each server
+ * address that {@link MxRoute} found until one accepts, then greeting and EHLO through Angus's
+ * SMTPTransport on our socket. Used by one delivery at a time; between deliveries it may wait in the
+ * {@link ConnectionCache}, filed under its nexthop.
  */
 final class SmtpConnection {
 
@@ -37,7 +39,8 @@ final class SmtpConnection {
         }
     }
 
-    final Nexthop nexthop;
+    final Nexthop nexthop;       // the destination this session serves: a relayhost item, the domain, a fallback relay
+    final SessionTarget target;  // the server: its host name (MX host or relayhost host), address and port
     final String relay;          // host[addr]:port, as Postfix logs it
     final String relayName;      // host[addr], as Postfix says it in diagnostics
     final long openedNanos;
@@ -47,61 +50,68 @@ final class SmtpConnection {
     private MessagingException lastFailure;
     private ConversationSocket.Stage lastFailureStage;
 
-    private SmtpConnection(Nexthop nexthop, String relayName, SMTPTransport transport, ConversationSocket socket) {
+    private SmtpConnection(Nexthop nexthop, SessionTarget target, SMTPTransport transport, ConversationSocket socket) {
         this.nexthop = nexthop;
-        this.relayName = relayName;
-        this.relay = relayName + ":" + nexthop.port();
+        this.target = target;
+        this.relayName = target.relayName();
+        this.relay = target.relay();
         this.transport = transport;
         this.socket = socket;
         this.openedNanos = System.nanoTime();
     }
 
-    /** Opens a session; for now the nexthop's host is looked up by A/AAAA record (no MX look-up yet). */
-    static SmtpConnection open(Nexthop nexthop, List<String> recipients, ClientSettings settings, Session session,
+    /**
+     * Opens a session with the first of the targets (from {@link MxRoute}, in order) that connects,
+     * greets and answers EHLO; each one tried is taken from the iterator. A target that fails
+     * softly (refused, 4xx greeting, lost) is passed over; a permanent refusal (5xx greeting unless
+     * smtp_skip_5xx_greeting, 5xx to EHLO) is thrown at once; when none is left, the last failure.
+     */
+    static SmtpConnection open(Nexthop nexthop, Iterator<SessionTarget> targets, List<String> recipients,
+                               ClientSettings settings, boolean skip5xxGreeting, Session session,
                                ScheduledExecutorService timer) throws OpenFailure {
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(nexthop.host());
-        } catch (UnknownHostException e) {
-            throw new OpenFailure("none", SmtpTrouble.hostNotFound(recipients, nexthop.host()));
-        }
-        IOException lastFailure = null;
-        String lastWhere = null;
-        for (InetAddress resolved : addresses) {
+        OpenFailure last = null;
+        while (targets.hasNext()) {
+            SessionTarget target = targets.next();
             InetAddress address;
             try {
-                // named after the nexthop, so that Angus never asks reverse DNS for a name
-                address = InetAddress.getByAddress(nexthop.host(), resolved.getAddress());
+                // named after the server, so that Angus never asks reverse DNS for a name
+                address = InetAddress.getByAddress(target.hostName(), target.address().getAddress());
             } catch (UnknownHostException e) {
-                throw new IllegalStateException("address of bad length from the resolver: " + resolved, e);
+                throw new IllegalStateException("address of bad length from the resolver: " + target, e);
             }
-            String relayName = nexthop.host() + "[" + resolved.getHostAddress() + "]";
+            String relayName = target.relayName();
             ConversationSocket socket = new ConversationSocket(settings);
             try {
-                socket.connect(new InetSocketAddress(address, nexthop.port()),
+                socket.connect(new InetSocketAddress(address, target.port()),
                         ClientSettings.millis(settings.connectTimeout()));
                 socket.awaitGreeting();
             } catch (IOException e) {
                 closeQuietly(socket);
-                lastFailure = e;
-                lastWhere = relayName + ":" + nexthop.port();
-                LOG.log(Level.FINE, "connect to {0}: {1}", new Object[] {lastWhere, e});
+                LOG.log(Level.FINE, "connect to {0}: {1}", new Object[] {target.relay(), e});
+                last = new OpenFailure("none", SmtpTrouble.connectFailed(recipients, target.relay(), e));
                 continue;
             }
             SMTPTransport transport = new SMTPTransport(session,
-                    new URLName("smtp", nexthop.host(), nexthop.port(), null, null, null));
+                    new URLName("smtp", target.hostName(), target.port(), null, null, null));
             try {
                 transport.connect(new WriteTimeoutSocket(socket, ClientSettings.millis(settings.dataXferTimeout()),
                         timer));
-                return new SmtpConnection(nexthop, relayName, transport, socket);
+                return new SmtpConnection(nexthop, target, transport, socket);
             } catch (MessagingException | IOException e) {
                 ConversationSocket.Stage stage = socket.stage();
                 closeQuietly(socket);
-                throw new OpenFailure(relayName + ":" + nexthop.port(), SmtpTrouble.sessionFailed(recipients,
-                        relayName, stage, transport.getLastReturnCode(), transport.getLastServerResponse(), e));
+                last = new OpenFailure(target.relay(), SmtpTrouble.sessionFailed(recipients, relayName, stage,
+                        transport.getLastReturnCode(), transport.getLastServerResponse(), e, skip5xxGreeting));
+                LOG.log(Level.FINE, "session with {0}: {1}", new Object[] {target.relay(), last.getMessage()});
+                if (last.verdict.results().get(0).outcome() == Outcome.BOUNCED) {
+                    throw last;                                  // a permanent refusal: no other server is asked
+                }
             }
         }
-        throw new OpenFailure("none", SmtpTrouble.connectFailed(recipients, lastWhere, lastFailure));
+        if (last == null) {
+            throw new IllegalArgumentException("no server to connect to for " + nexthop);
+        }
+        throw last;
     }
 
     /** One mail transaction: MAIL FROM, RCPT TO each recipient, DATA, the queued bytes, end of data. */
