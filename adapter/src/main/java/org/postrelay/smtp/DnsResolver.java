@@ -12,6 +12,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.hosts.HostsFileParser;
 import org.xbill.DNS.lookup.LookupResult;
 import org.xbill.DNS.lookup.LookupSession;
 import org.xbill.DNS.lookup.NoSuchDomainException;
@@ -57,9 +58,14 @@ public final class DnsResolver {
      * search domains are appended, as Postfix's SMTP client does not.
      */
     public static DnsResolver system() {
+        return withHostsFile(new ExtendedResolver(), new HostsFileParser());
+    }
+
+    /** As {@link #system()}, with this resolver and hosts file (for tests of that arrangement). */
+    static DnsResolver withHostsFile(Resolver resolver, HostsFileParser hosts) {
         return new DnsResolver(LookupSession.builder()
-                .resolver(new ExtendedResolver())
-                .defaultHostsFileParser()
+                .resolver(resolver)
+                .hostsFileParser(hosts)
                 .cache(new Cache(DClass.IN))
                 .executor(Runnable::run)
                 .build());
