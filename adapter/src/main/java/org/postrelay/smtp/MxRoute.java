@@ -106,7 +106,13 @@ final class MxRoute {
         List<Candidate> found = new ArrayList<>();
         Why why = new Why();
         for (MXRecord m : records) {
-            found.addAll(addresses(m.getTarget(), m.getPriority(), nexthop.port(), why));
+            String host = m.getTarget().toString(true);
+            InetAddress literal = numeric(host);                 // an MX that names an address: used as such
+            if (literal == null) {
+                found.addAll(addresses(m.getTarget(), m.getPriority(), nexthop.port(), why));
+            } else if (literal instanceof Inet6Address ? settings.ipv6() : settings.ipv4()) {
+                found.add(new Candidate(new SessionTarget(host, literal, nexthop.port()), m.getPriority()));
+            }
         }
         if (found.isEmpty()) {
             LOG.warning("no MX host for " + domain + " has a valid address record");

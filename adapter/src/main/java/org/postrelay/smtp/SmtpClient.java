@@ -59,7 +59,7 @@ public final class SmtpClient implements AutoCloseable {
         return deliver(nexthops, sender, recipients, message);
     }
 
-    /** Delivers via one nexthop (then smtp_fallback_relay); see {@link #deliver(String, String, List, MessageSource)}. */
+    /** Delivers via one nexthop, then smtp_fallback_relay; as {@link #deliver(String, String, List, MessageSource)}. */
     public DeliveryReport deliver(Nexthop nexthop, String sender, List<String> recipients, MessageSource message) {
         return deliver(List.of(nexthop), sender, recipients, message);
     }

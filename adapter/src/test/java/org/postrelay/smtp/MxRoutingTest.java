@@ -2,6 +2,7 @@ package org.postrelay.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -138,6 +139,17 @@ class MxRoutingTest {
     }
 
     @Test
+    void mxNamingAnAddressShouldUseItWithoutALookup() {
+        dns.mx("example.test", 10, "127.0.0.1");
+        client(Map.of());
+
+        DeliveryReport report = deliver("example.test", "a@example.test");
+
+        assertEquals(at("127.0.0.1", "127.0.0.1"), report.relay());
+        assertEquals(List.of("example.test/MX"), dns.questions());
+    }
+
+    @Test
     void nullMxShouldBounceWithoutConnecting() {
         dns.mx("nomail.test", 0, ".").address("nomail.test", "127.0.0.1");
         client(Map.of());
@@ -256,8 +268,8 @@ class MxRoutingTest {
         int closed = closedPort();
         client(Map.of("relayhost", "[127.0.0.1]:" + closed + ", [127.0.0.1]:" + server.port()));
 
-        DeliveryReport report = client.deliver("[127.0.0.1]:" + closed + " [127.0.0.1]:" + server.port(),
-                "app@example.com", List.of("a@example.org"), MessageSource.of(MESSAGE.getBytes(StandardCharsets.UTF_8)));
+        // separated by a space this time: relayhost syntax allows both
+        DeliveryReport report = deliver("[127.0.0.1]:" + closed + " [127.0.0.1]:" + server.port(), "a@example.org");
 
         assertEquals(Outcome.SENT, report.results().get(0).outcome(), report.toString());
         assertEquals(at("127.0.0.1", "127.0.0.1"), report.relay());
@@ -486,11 +498,12 @@ class MxRoutingTest {
 
     @Test
     void badRoutingParametersShouldBeRefusedNamingThem() {
-        for (Map.Entry<String, String> bad : Map.of("inet_protocols", "ipv5", "smtp_tcp_port", "smtpx",
-                "smtp_address_preference", "ipv7", "relayhost", "[a]:25, [b", "smtp_fallback_relay", "x:y:z").entrySet()) {
+        Map<String, String> values = Map.of("inet_protocols", "ipv5", "smtp_tcp_port", "smtpx",
+                "smtp_address_preference", "ipv7", "relayhost", "[a]:25, [b", "smtp_fallback_relay", "x:y:z");
+        for (Map.Entry<String, String> bad : values.entrySet()) {
             Map<String, String> p = new HashMap<>(Map.of("myhostname", "h.example.com"));
             p.put(bad.getKey(), bad.getValue());
-            ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+            ConfigException e = assertThrows(ConfigException.class,
                     () -> new SmtpClient(Config.of(p), dns.dns()));
             assertTrue(e.getMessage().contains(bad.getKey()) && e.getMessage().contains(bad.getValue()),
                     e.getMessage());

@@ -61,7 +61,8 @@ class NexthopTest {
     @Test
     void listShouldSplitOnCommasAndSpaces() {
         assertEquals(List.of(new Nexthop("a.example", 587, false), new Nexthop("b.example", 587, false),
-                new Nexthop("c.example", 2525, true)), Nexthop.parseList(" [a.example]:587,[b.example]:587  c.example", 2525));
+                new Nexthop("c.example", 2525, true)),
+                Nexthop.parseList(" [a.example]:587,[b.example]:587  c.example", 2525));
         assertEquals(List.of(), Nexthop.parseList("  ", 25));
     }
 }
