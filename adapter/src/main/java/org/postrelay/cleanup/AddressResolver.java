@@ -9,8 +9,9 @@ import org.postrelay.config.Parameters;
 
 /**
  * Postfix's trivial-rewrite "resolve": which transport and nexthop a recipient goes to. Domains in
- * {@code mydestination} are local; everything else is relayed to {@code relayhost}, or to the
- * recipient's domain when {@code relayhost} is empty.
+ * {@code mydestination} are local; everything else is relayed to {@code relayhost} (as written: a
+ * list such as "[a]:587, [b]:587" stays one nexthop, whose items smtp tries in order), or to the
+ * recipient's domain, for an MX look-up, when {@code relayhost} is empty.
  */
 public final class AddressResolver {
 

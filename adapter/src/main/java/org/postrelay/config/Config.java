@@ -359,6 +359,14 @@ public final class Config {
         return high ? " at most " + p.max() + unit : "";
     }
 
+    /**
+     * The error for a value that a component found unusable beyond its type's syntax (a bad
+     * destination in relayhost, an unknown word in inet_protocols), worded as every other bad value.
+     */
+    public ConfigException invalid(Parameter p, String value, String expected) {
+        return bad(p, p.type().name().toLowerCase(java.util.Locale.ROOT), value, expected);
+    }
+
     private ConfigException bad(Parameter p, String kind, String value, String expected) {
         String raw = raw(p.name());
         String shown = "\"" + value + "\"" + (raw != null && !raw.strip().equals(value)

@@ -225,6 +225,26 @@ public final class Parameters {
     public static final Parameter SMTP_CONNECTION_REUSE_TIME_LIMIT = time("smtp_connection_reuse_time_limit",
             "300s", 's', 1, UNBOUNDED_MAX, "how long after it was opened a connection may still be reused");
 
+    // ---- SMTP client routing (smtp_connect.c, smtp_addr.c) ------------------------------------
+
+    public static final Parameter SMTP_TCP_PORT = string("smtp_tcp_port", "smtp",
+            "TCP port of a destination given without one: a number or a service name (smtp, submission,"
+                    + " submissions, smtps, lmtp)");
+    public static final Parameter SMTP_ADDRESS_PREFERENCE = string("smtp_address_preference", "any",
+            "address family tried first among mail exchangers of equal preference: ipv6, ipv4 or any");
+    public static final Parameter SMTP_MX_ADDRESS_LIMIT = integer("smtp_mx_address_limit", "5", 0, INT_MAX,
+            "most server addresses tried per destination in one delivery; 0 means no limit");
+    public static final Parameter SMTP_MX_SESSION_LIMIT = integer("smtp_mx_session_limit", "2", 0, INT_MAX,
+            "most SMTP sessions per destination in one delivery before the next destination or the"
+                    + " fallback relay; 0 means no limit");
+    public static final Parameter SMTP_RANDOMIZE_ADDRESSES = bool("smtp_randomize_addresses", "yes",
+            "shuffle server addresses of equal preference (mail exchangers and addresses of one host)");
+    public static final Parameter SMTP_BALANCE_INET_PROTOCOLS = bool("smtp_balance_inet_protocols", "yes",
+            "when a destination has more addresses than smtp_mx_address_limit, keep both IPv4 and IPv6"
+                    + " ones among those tried");
+    public static final Parameter SMTP_SKIP_5XX_GREETING = bool("smtp_skip_5xx_greeting", "yes",
+            "treat a 5XX greeting as a temporary failure and try the next server, instead of bouncing");
+
     // ---- TLS and SASL -----------------------------------------------------------------------
 
     public static final Parameter SMTP_USE_TLS = bool("smtp_use_tls", "no",

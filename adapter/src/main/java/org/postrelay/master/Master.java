@@ -17,6 +17,7 @@ import org.postrelay.pickup.Pickup;
 import org.postrelay.qmgr.QueueManager;
 import org.postrelay.queue.RecoveryReport;
 import org.postrelay.queue.Spool;
+import org.postrelay.smtp.DnsResolver;
 import org.postrelay.smtp.SmtpClient;
 import org.postrelay.smtp.SmtpLog;
 
@@ -54,7 +55,8 @@ public final class Master implements AutoCloseable {
     private final ControlSocket control;                // null when it could not be bound
     private QueueManager late;                           // for cleanup's notices, set once wired
 
-    private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock) throws IOException {
+    private Master(Config config, Workers workers, ExecutorWorkers ownWorkers, Clock clock, DnsResolver dns)
+            throws IOException {
         this.config = config;
         this.ownWorkers = ownWorkers;
         LocalTransport localTransport = LocalTransport.from(config, clock);
@@ -77,7 +79,7 @@ public final class Master implements AutoCloseable {
                         + recovery.removedPartial() + " unacknowledged partial files removed, "
                         + recovery.movedToCorrupt() + " unreadable files moved to corrupt");
             }
-            this.smtp = new SmtpClient(config, SmtpLog.of(text -> maillog.log("smtp", text),
+            this.smtp = new SmtpClient(config, dns, SmtpLog.of(text -> maillog.log("smtp", text),
                     text -> maillog.warning("smtp", text)), clock);
             Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
             Bounce bounce = new Bounce(config, cleanup, spool, maillog);
@@ -102,10 +104,18 @@ public final class Master implements AutoCloseable {
 
     /** Starts an engine on the given configuration with a thread pool of its own. */
     public static Master start(Config config) throws IOException {
+        return start(config, DnsResolver.system());
+    }
+
+    /**
+     * Starts an engine with a thread pool of its own whose SMTP client looks names up through
+     * {@code dns} (tests: a DNS responder on loopback) instead of the system's resolver.
+     */
+    public static Master start(Config config, DnsResolver dns) throws IOException {
         int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 2;
         ExecutorWorkers workers = new ExecutorWorkers(threads);
         try {
-            return new Master(config, workers, workers, Clock.systemDefaultZone());
+            return new Master(config, workers, workers, Clock.systemDefaultZone(), dns);
         } catch (IOException | RuntimeException e) {
             workers.close();
             throw e;
@@ -114,7 +124,7 @@ public final class Master implements AutoCloseable {
 
     /** Starts an engine whose work runs on the caller's {@link Workers} (a container's WorkManager). */
     public static Master start(Config config, Workers workers) throws IOException {
-        return new Master(config, workers, null, Clock.systemDefaultZone());
+        return new Master(config, workers, null, Clock.systemDefaultZone(), DnsResolver.system());
     }
 
     /** Starts an engine from Postfix parameters ({@code relayhost}, {@code queue_directory}, ...). */

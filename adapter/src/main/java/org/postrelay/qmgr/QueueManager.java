@@ -41,7 +41,6 @@ import org.postrelay.queue.Recipient;
 import org.postrelay.queue.RecipientStatus;
 import org.postrelay.queue.Spool;
 import org.postrelay.smtp.DeliveryReport;
-import org.postrelay.smtp.Nexthop;
 import org.postrelay.smtp.Outcome;
 import org.postrelay.smtp.RecipientResult;
 import org.postrelay.smtp.SmtpClient;
@@ -535,7 +534,7 @@ public final class QueueManager {
             if (LOCAL.equals(job.nexthop())) {
                 return deliverLocally(job);
             }
-            return smtp.deliver(Nexthop.parse(job.nexthop()), envelope.sender(), job.addresses(),
+            return smtp.deliver(job.nexthop(), envelope.sender(), job.addresses(),
                     new SpoolMessageSource(spool, envelope));
         } catch (RuntimeException e) {
             List<RecipientResult> results = job.addresses().stream()
@@ -573,7 +572,6 @@ public final class QueueManager {
         Instant now = clock.instant();
         String delays = Delays.of(envelope.arrival(), message.activatedAt, started, report, now);
         boolean local = LOCAL.equals(job.nexthop());
-        String remoteMta = local || "none".equals(report.relay()) ? null : report.relay();
         String role = local ? localTransport.role() : "smtp";
         for (RecipientResult result : report.results()) {
             Recipient recipient = byAddress.get(result.recipient());
@@ -585,9 +583,11 @@ public final class QueueManager {
                 case DEFERRED -> "deferred";
                 case BOUNCED -> "bounced";
             };
-            maillog.log(role, envelope.id() + ": to=<" + recipient.address() + ">, relay=" + report.relay()
+            String relay = report.relayOf(result.recipient());
+            String remoteMta = local || "none".equals(relay) ? null : relay;   // local bounces name no MTA
+            maillog.log(role, envelope.id() + ": to=<" + recipient.address() + ">, relay=" + relay
                     + ", " + delays + ", dsn=" + result.dsn() + ", status=" + status + " (" + result.reply() + ")");
-            history.add(new Delivery(now, envelope.id().toString(), recipient.address(), report.relay(), result.dsn(),
+            history.add(new Delivery(now, envelope.id().toString(), recipient.address(), relay, result.dsn(),
                     status, result.reply()));
             FailedRecipient failed = new FailedRecipient(recipient.index(), recipient.address(), result.dsn(),
                     result.reply(), result.serverReply(), remoteMta);

@@ -599,6 +599,62 @@ public abstract class ParameterProperties {
         return values.get("smtp_connection_reuse_time_limit");
     }
 
+    public void setSmtpTcpPort(String value) {
+        set("smtp_tcp_port", value);
+    }
+
+    public String getSmtpTcpPort() {
+        return values.get("smtp_tcp_port");
+    }
+
+    public void setSmtpAddressPreference(String value) {
+        set("smtp_address_preference", value);
+    }
+
+    public String getSmtpAddressPreference() {
+        return values.get("smtp_address_preference");
+    }
+
+    public void setSmtpMxAddressLimit(String value) {
+        set("smtp_mx_address_limit", value);
+    }
+
+    public String getSmtpMxAddressLimit() {
+        return values.get("smtp_mx_address_limit");
+    }
+
+    public void setSmtpMxSessionLimit(String value) {
+        set("smtp_mx_session_limit", value);
+    }
+
+    public String getSmtpMxSessionLimit() {
+        return values.get("smtp_mx_session_limit");
+    }
+
+    public void setSmtpRandomizeAddresses(String value) {
+        set("smtp_randomize_addresses", value);
+    }
+
+    public String getSmtpRandomizeAddresses() {
+        return values.get("smtp_randomize_addresses");
+    }
+
+    public void setSmtpBalanceInetProtocols(String value) {
+        set("smtp_balance_inet_protocols", value);
+    }
+
+    public String getSmtpBalanceInetProtocols() {
+        return values.get("smtp_balance_inet_protocols");
+    }
+
+    public void setSmtpSkip5xxGreeting(String value) {
+        set("smtp_skip_5xx_greeting", value);
+    }
+
+    public String getSmtpSkip5xxGreeting() {
+        return values.get("smtp_skip_5xx_greeting");
+    }
+
     public void setSmtpUseTls(String value) {
         set("smtp_use_tls", value);
     }

@@ -2,49 +2,60 @@ package org.postrelay.smtp;
 
 import jakarta.mail.Session;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.postrelay.config.Config;
 import org.postrelay.config.LookupTable;
 import org.postrelay.config.LookupTables;
 
 /**
  * SMTP client over Angus Mail with a per-nexthop connection cache, Postfix's smtp(8) for a null
- * client: one delivery request (one message, some recipients, one nexthop) in, one result per
- * recipient out. Thread-safe; each delivery runs on the caller's thread.
+ * client: one delivery request (one message, some recipients, one destination) in, one result per
+ * recipient out. The destination is routed as Postfix does (relayhost list, MX look-up,
+ * smtp_fallback_relay) through a {@link DnsResolver}. Thread-safe; each delivery runs on the
+ * caller's thread.
  */
 public final class SmtpClient implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger("org.postrelay.smtp");
-
     private final ClientSettings settings;
+    private final RoutingSettings routing;
+    private final MxRoute mxRoute;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor timer;
     private final Session session;
     private final ConnectionCache cache;
 
-    /** A client logging to the {@code org.postrelay.smtp} logger. */
+    /** A client with the system's resolver configuration, logging to the {@code org.postrelay.smtp} logger. */
     public SmtpClient(Config config) {
-        this(config, SmtpLog.logger(), Clock.systemUTC());
+        this(config, DnsResolver.system());
+    }
+
+    /**
+     * A client whose look-ups go through {@code dns} (tests: a resolver at a DNS responder on
+     * loopback), logging to the {@code org.postrelay.smtp} logger.
+     */
+    public SmtpClient(Config config, DnsResolver dns) {
+        this(config, dns, SmtpLog.logger(), Clock.systemUTC());
     }
 
     /**
      * A client whose TLS and SASL log lines go to {@code log} (the engine's maillog); the clock tells
      * a message's age, which decides whether a failed opportunistic handshake is retried in clear text.
      *
-     * @throws org.postrelay.config.ConfigException for a bad TLS/SASL setting, certificate, key or table
+     * @throws org.postrelay.config.ConfigException for a bad routing, TLS or SASL setting, certificate,
+     *                                              key or table, naming the parameter
      */
-    public SmtpClient(Config config, SmtpLog log, Clock clock) {
-        this(config, log, clock, LookupTables::openAll);
+    public SmtpClient(Config config, DnsResolver dns, SmtpLog log, Clock clock) {
+        this(config, dns, log, clock, LookupTables::openAll);
     }
 
     /** As above, with the password tables opened by {@code openTables} (tests). */
-    SmtpClient(Config config, SmtpLog log, Clock clock, Function<List<String>, List<LookupTable>> openTables) {
+    SmtpClient(Config config, DnsResolver dns, SmtpLog log, Clock clock,
+               Function<List<String>, List<LookupTable>> openTables) {
         this.settings = ClientSettings.from(config, log, openTables);
+        this.routing = RoutingSettings.from(config);
+        this.mxRoute = new MxRoute(dns, routing);
         this.clock = clock;
         // one daemon thread for every connection's write timeout and for the cache sweep
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -58,52 +69,40 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /**
-     * Delivers one message to the recipients via the nexthop; never throws for trouble with the
-     * nexthop or the message: every recipient gets a result.
+     * Delivers one message to the recipients via a destination in relayhost syntax: one nexthop or
+     * a list ("[a]:587, [b]:587", tried in order), a port defaulting to smtp_tcp_port; then
+     * smtp_fallback_relay. Never throws for trouble with the destination or the message: every
+     * recipient gets a result. IllegalArgumentException for a value that is not relayhost syntax.
      */
+    public DeliveryReport deliver(String destination, String sender, List<String> recipients, MessageSource message) {
+        List<Nexthop> nexthops = routing.parse(destination);
+        if (nexthops.isEmpty()) {
+            throw new IllegalArgumentException("deliver: empty destination");
+        }
+        return deliver(nexthops, sender, recipients, message);
+    }
+
+    /** Delivers via one nexthop, then smtp_fallback_relay; as {@link #deliver(String, String, List, MessageSource)}. */
     public DeliveryReport deliver(Nexthop nexthop, String sender, List<String> recipients, MessageSource message) {
+        return deliver(List.of(nexthop), sender, recipients, message);
+    }
+
+    /** Delivers via the nexthops in order, then smtp_fallback_relay. */
+    public DeliveryReport deliver(List<Nexthop> nexthops, String sender, List<String> recipients,
+                                  MessageSource message) {
         if (recipients.isEmpty()) {
-            throw new IllegalArgumentException("deliver to " + nexthop + ": no recipients");
+            throw new IllegalArgumentException("deliver to " + nexthops + ": no recipients");
         }
-        String from = sender == null ? "" : sender;
-        long start = System.nanoTime();
-        SmtpConnection connection = settings.connectionCacheOnDemand() ? cache.take(nexthop) : null;
-        boolean reused = connection != null;
-        while (true) {
-            if (connection == null) {
-                try {
-                    connection = SmtpConnection.open(nexthop, recipients, settings, session, timer,
-                            waitedBeforeThisAttempt(message));
-                } catch (SmtpConnection.OpenFailure f) {
-                    return new DeliveryReport(f.verdict.results(), f.relay, f.verdict.siteFailure(),
-                            Duration.ofNanos(System.nanoTime() - start), Duration.ZERO);
-                }
-            }
-            long connected = System.nanoTime();
-            SmtpTrouble.Verdict verdict = connection.send(from, recipients, message, session);
-            long done = System.nanoTime();
-            if (reused && connection.lastSendFoundItDead()) {
-                // the cache held a connection the server had dropped: nothing was sent, try a fresh one
-                LOG.log(Level.FINE, "cached connection to {0} was dead; reconnecting", connection.relay);
-                connection.close();
-                connection = null;
-                reused = false;
-                continue;
-            }
-            if (verdict.reusable() && settings.connectionCacheOnDemand() && connection.cacheable && connection.isOpen()) {
-                cache.put(connection);
-            } else {
-                connection.close();
-            }
-            return new DeliveryReport(verdict.results(), connection.relay, verdict.siteFailure(),
-                    Duration.ofNanos(connected - start), Duration.ofNanos(done - connected));
+        if (nexthops.isEmpty()) {
+            throw new IllegalArgumentException("deliver: no destination");
         }
+        return new DeliveryAttempt(settings, routing, mxRoute, cache, session, timer, recipients,
+                waitedBeforeThisAttempt(message)).run(nexthops, sender == null ? "" : sender, message);
     }
 
     /**
-     * Whether the message waited at least minimal_backoff_time in the queue before this attempt:
-     * Postfix's PREACTIVE_DELAY test for retrying a failed opportunistic TLS handshake in clear text.
-     * A message of unknown age is on its first attempt.
+     * Whether the message waited at least minimal_backoff_time before this attempt: then a failed
+     * opportunistic TLS handshake is retried in clear text (Postfix's PREACTIVE_DELAY rule).
      */
     private boolean waitedBeforeThisAttempt(MessageSource message) {
         return message.arrivalTime()

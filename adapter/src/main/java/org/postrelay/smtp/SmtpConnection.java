@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -22,10 +23,11 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.postrelay.config.ConfigException;
 
 /**
- * One SMTP session with a nexthop, as Postfix's smtp_connect.c opens it: look up the host, try each
- * address until one accepts, then greeting, EHLO, STARTTLS (or TLS from the first byte) and AUTH
- * through Angus's SMTPTransport on our {@link ConversationSocket}, with Postfix's TLS policy checks.
- * Used by one delivery at a time; between deliveries it may wait in the {@link ConnectionCache}.
+ * One SMTP session with a server of a nexthop, as Postfix's smtp_connect.c opens it: try each server
+ * address that {@link MxRoute} found until one accepts, then greeting, EHLO, STARTTLS (or TLS from
+ * the first byte) and AUTH through Angus's SMTPTransport on our {@link ConversationSocket}, with
+ * Postfix's TLS policy checks. Used by one delivery at a time; between deliveries it may wait in
+ * the {@link ConnectionCache}, filed under its nexthop.
  */
 final class SmtpConnection {
 
@@ -49,7 +51,8 @@ final class SmtpConnection {
         }
     }
 
-    final Nexthop nexthop;
+    final Nexthop nexthop;       // the destination this session serves: a relayhost item, the domain, a fallback relay
+    final SessionTarget target;  // the server: its host name (MX host or relayhost host), address and port
     final String relay;          // host[addr]:port, as Postfix logs it
     final String relayName;      // host[addr], as Postfix says it in diagnostics
     final long openedNanos;
@@ -60,11 +63,12 @@ final class SmtpConnection {
     private MessagingException lastFailure;
     private ConversationSocket.Stage lastFailureStage;
 
-    private SmtpConnection(Nexthop nexthop, String relayName, SMTPTransport transport, ConversationSocket socket,
+    private SmtpConnection(Nexthop nexthop, SessionTarget target, SMTPTransport transport, ConversationSocket socket,
                            boolean cacheable) {
         this.nexthop = nexthop;
-        this.relayName = relayName;
-        this.relay = relayName + ":" + nexthop.port();
+        this.target = target;
+        this.relayName = target.relayName();
+        this.relay = target.relay();
         this.transport = transport;
         this.socket = socket;
         this.cacheable = cacheable;
@@ -72,39 +76,43 @@ final class SmtpConnection {
     }
 
     /**
-     * Opens a session; for now the nexthop's host is looked up by A/AAAA record (no MX look-up yet).
-     * {@code mayRetryWithoutTls}: the message waited at least minimal_backoff_time before this attempt,
-     * so a failed opportunistic handshake may be retried in clear text (Postfix's PREACTIVE_DELAY rule).
+     * Opens a session with the first of the targets (from {@link MxRoute}, in order) that connects,
+     * greets, answers EHLO and passes the TLS and SASL steps; each one tried is taken from the
+     * iterator. A target that fails softly (refused, 4xx greeting, lost, TLS trouble) is passed over;
+     * a permanent refusal (5xx greeting unless smtp_skip_5xx_greeting, 5xx to EHLO) is thrown at
+     * once; when none is left, the last failure. {@code mayRetryWithoutTls}: see {@link #connect}.
      */
-    static SmtpConnection open(Nexthop nexthop, List<String> recipients, ClientSettings settings, Session session,
+    static SmtpConnection open(Nexthop nexthop, Iterator<SessionTarget> targets, List<String> recipients,
+                               ClientSettings settings, boolean skip5xxGreeting, Session session,
                                ScheduledExecutorService timer, boolean mayRetryWithoutTls) throws OpenFailure {
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(nexthop.host());
-        } catch (UnknownHostException e) {
-            throw new OpenFailure("none", SmtpTrouble.hostNotFound(recipients, nexthop.host()));
-        }
-        IOException lastFailure = null;
-        String lastWhere = null;
-        for (InetAddress resolved : addresses) {
+        OpenFailure last = null;
+        while (targets.hasNext()) {
+            SessionTarget target = targets.next();
             InetAddress address;
             try {
-                // named after the nexthop, so that Angus never asks reverse DNS for a name
-                address = InetAddress.getByAddress(nexthop.host(), resolved.getAddress());
+                // named after the server, so that Angus never asks reverse DNS for a name
+                address = InetAddress.getByAddress(target.hostName(), target.address().getAddress());
             } catch (UnknownHostException e) {
-                throw new IllegalStateException("address of bad length from the resolver: " + resolved, e);
+                throw new IllegalStateException("address of bad length from the resolver: " + target, e);
             }
-            String relayName = nexthop.host() + "[" + resolved.getHostAddress() + "]";
             try {
-                return connect(nexthop, nexthop.host(), address, relayName, recipients, settings, session, timer,
+                return connect(nexthop, target, address, recipients, settings, skip5xxGreeting, session, timer,
                         mayRetryWithoutTls);
             } catch (IOException e) {
-                lastFailure = e;
-                lastWhere = relayName + ":" + nexthop.port();
-                LOG.log(Level.FINE, "connect to {0}: {1}", new Object[] {lastWhere, e});
+                LOG.log(Level.FINE, "connect to {0}: {1}", new Object[] {target.relay(), e});
+                last = new OpenFailure("none", SmtpTrouble.connectFailed(recipients, target.relay(), e));
+            } catch (OpenFailure f) {
+                LOG.log(Level.FINE, "session with {0}: {1}", new Object[] {target.relay(), f.getMessage()});
+                last = f;
+                if (f.verdict.results().get(0).outcome() == Outcome.BOUNCED) {
+                    throw f;                                 // a permanent refusal: no other server is asked
+                }
             }
         }
-        throw new OpenFailure("none", SmtpTrouble.connectFailed(recipients, lastWhere, lastFailure));
+        if (last == null) {
+            throw new IllegalArgumentException("no server to connect to for " + nexthop);
+        }
+        throw last;
     }
 
     /**
@@ -112,25 +120,25 @@ final class SmtpConnection {
      * As Postfix's smtp_connect.c, a failed opportunistic handshake is retried once on the same address
      * with TLS off, when {@code mayRetryWithoutTls} and no SASL credentials are at stake.
      *
-     * @param host the server's host name (the MX host, or the nexthop's host)
+     * @param target the server: its host name (the MX host, or the nexthop's host), address and port
      * @throws IOException when no TCP connection could be made: the caller tries the next address
      * @throws OpenFailure when the server was reached but the session failed: the verdict is made
      */
-    static SmtpConnection connect(Nexthop nexthop, String host, InetAddress address, String relayName,
-                                  List<String> recipients, ClientSettings settings, Session session,
-                                  ScheduledExecutorService timer, boolean mayRetryWithoutTls)
+    static SmtpConnection connect(Nexthop nexthop, SessionTarget target, InetAddress address,
+                                  List<String> recipients, ClientSettings settings, boolean skip5xxGreeting,
+                                  Session session, ScheduledExecutorService timer, boolean mayRetryWithoutTls)
             throws IOException, OpenFailure {
         TlsPolicy.Level level = settings.tls().level();
         while (true) {
             Socket tcp = new Socket();
             try {
-                tcp.connect(new InetSocketAddress(address, nexthop.port()), ClientSettings.millis(settings.connectTimeout()));
+                tcp.connect(new InetSocketAddress(address, target.port()), ClientSettings.millis(settings.connectTimeout()));
             } catch (IOException e) {
                 closeQuietly(tcp);
                 throw e;
             }
             try {
-                return start(nexthop, host, relayName, tcp, level, recipients, settings, session, timer,
+                return start(nexthop, target, tcp, level, recipients, settings, skip5xxGreeting, session, timer,
                         mayRetryWithoutTls && level == TlsPolicy.Level.MAY);
             } catch (OpenFailure f) {
                 if (!f.retryWithoutTls) {
@@ -143,11 +151,13 @@ final class SmtpConnection {
     }
 
     /** The SMTP session on a connected socket at a TLS level; see {@link #connect}. */
-    private static SmtpConnection start(Nexthop nexthop, String host, String relayName, Socket tcp, TlsPolicy.Level level,
-                                        List<String> recipients, ClientSettings settings, Session session,
-                                        ScheduledExecutorService timer, boolean mayRetryWithoutTls)
+    private static SmtpConnection start(Nexthop nexthop, SessionTarget target, Socket tcp, TlsPolicy.Level level,
+                                        List<String> recipients, ClientSettings settings, boolean skip5xxGreeting,
+                                        Session session, ScheduledExecutorService timer, boolean mayRetryWithoutTls)
             throws IOException, OpenFailure {
-        String relay = relayName + ":" + nexthop.port();
+        String host = target.hostName();
+        String relayName = target.relayName();
+        String relay = target.relay();
         ConversationSocket socket;
         try {
             socket = new ConversationSocket(settings, tcp, timer);
@@ -174,7 +184,7 @@ final class SmtpConnection {
             throw e;
         }
         RelayTransport transport = new RelayTransport(session,
-                new URLName("smtp", nexthop.host(), nexthop.port(), null, null, null), tls != null && !wrapper,
+                new URLName("smtp", host, target.port(), null, null, null), tls != null && !wrapper,
                 level.required());
         try {
             transport.connect(socket);
@@ -189,9 +199,9 @@ final class SmtpConnection {
                         transport.starttlsRefusalCode(), transport.starttlsRefusal()));
             }
             throw new OpenFailure(relay, SmtpTrouble.sessionFailed(recipients, relayName, stage,
-                    transport.getLastReturnCode(), transport.getLastServerResponse(), e));
+                    transport.getLastReturnCode(), transport.getLastServerResponse(), e, skip5xxGreeting));
         }
-        SmtpConnection connection = new SmtpConnection(nexthop, relayName, transport, socket,
+        SmtpConnection connection = new SmtpConnection(nexthop, target, transport, socket,
                 level == settings.tls().level());
         if (level.required() && socket.tls() == null) {
             connection.close();                        // QUIT: nothing is sent in clear when TLS is required

@@ -46,10 +46,13 @@ final class SmtpTrouble {
         return new Verdict(results, false, true);
     }
 
-    /** The nexthop's name did not resolve (no MX look-up yet: an A/AAAA look-up of the host). */
-    static Verdict hostNotFound(List<String> recipients, String host) {
-        return all(recipients, Outcome.DEFERRED, "4.4.3", "Host or domain name not found. Name service error for name="
-                + host + " type=A: Host not found", null, true);
+    /**
+     * The destination did not resolve to any server (Postfix's smtp_addr.c text and dsn): a 4.x.x
+     * defers everyone as a site failure, a 5.x.x (NXDOMAIN, null MX) bounces everyone.
+     */
+    static Verdict lookupFailed(List<String> recipients, String dsn, String text) {
+        boolean soft = dsn.startsWith("4");
+        return all(recipients, soft ? Outcome.DEFERRED : Outcome.BOUNCED, dsn, text, null, soft);
     }
 
     /** No address of the nexthop accepted a TCP connection: "connect to h[a]:p: Connection refused". */
@@ -73,13 +76,23 @@ final class SmtpTrouble {
      */
     static Verdict sessionFailed(List<String> recipients, String relayName, Stage stage, int code, String reply,
                                  Throwable cause) {
+        return sessionFailed(recipients, relayName, stage, code, reply, cause, false);
+    }
+
+    /**
+     * As above; with {@code skip5xxGreeting} (smtp_skip_5xx_greeting) a 5xx greeting counts as a
+     * temporary failure, its dsn made 4.x.x, so that the next server is tried and the mail deferred.
+     */
+    static Verdict sessionFailed(List<String> recipients, String relayName, Stage stage, int code, String reply,
+                                 Throwable cause, boolean skip5xxGreeting) {
         if (code >= 400 && code <= 599) {
             Reply r = Reply.parse(reply, code);
             String text = stage == Stage.GREETING
                     ? "host " + relayName + " refused to talk to me: " + r.text()
                     : "host " + relayName + " said: " + r.text() + " (in reply to " + command(stage) + " command)";
-            boolean soft = code < 500;
-            return all(recipients, soft ? Outcome.DEFERRED : Outcome.BOUNCED, r.dsn(), text, r.text(), soft);
+            boolean soft = code < 500 || (stage == Stage.GREETING && skip5xxGreeting);
+            String dsn = soft ? "4" + r.dsn().substring(1) : r.dsn();
+            return all(recipients, soft ? Outcome.DEFERRED : Outcome.BOUNCED, dsn, text, r.text(), soft);
         }
         return broken(recipients, Map.of(), relayName, stage, cause);
     }

@@ -2,14 +2,36 @@
  * smtp — the SMTP client, Postfix's smtp(8) for a null client: delivers one request (one queued
  * message, some of its recipients, one nexthop) and says what became of each recipient.
  *
- * <p><b>Job.</b> {@link org.postrelay.smtp.SmtpClient#deliver} takes a connection to the
- * {@link org.postrelay.smtp.Nexthop} from the cache or opens one (look-up, connect, greeting, EHLO,
- * STARTTLS, AUTH),
- * sends MAIL FROM, RCPT TO per recipient, DATA and the queued bytes exactly as spooled (nothing is
- * parsed or rewritten: no Message-ID, no MIME-Version is added; the null sender goes out as
- * {@code MAIL FROM:<>}), and returns a {@link org.postrelay.smtp.DeliveryReport}. It never decides
+ * <p><b>Job.</b> {@link org.postrelay.smtp.SmtpClient#deliver} takes a destination (relayhost
+ * syntax, maybe a list), takes a connection to one of its servers from the cache or opens one
+ * (look-up, connect, greeting, EHLO, STARTTLS, AUTH), sends MAIL FROM, RCPT TO per recipient, DATA
+ * and the queued bytes exactly as spooled (nothing is parsed or rewritten: no Message-ID, no MIME-Version is
+ * added; the null sender goes out as {@code MAIL FROM:<>}), and returns a
+ * {@link org.postrelay.smtp.DeliveryReport}. It never decides
  * retry or bounce policy over time: qmgr does. The protocol is Angus Mail's SMTPTransport, with
  * {@code mail.smtp.sendpartial=true}, on a socket we connect ourselves.
+ *
+ * <p><b>Routing</b> (Postfix's smtp_connect.c and smtp_addr.c; {@code src/docs/routing.md}).
+ * {@code [host]:port} and {@code [host]} mean no MX look-up (the host's A/AAAA records; a numeric
+ * address needs no look-up); {@code host:port} and {@code host} ask for one; no port means
+ * {@code smtp_tcp_port}. An empty relayhost is qmgr's business: it passes the recipient's domain.
+ * MX hosts are tried by preference, equal preferences shuffled ({@code smtp_randomize_addresses}),
+ * then ordered by {@code smtp_address_preference}; a domain without MX is its own server; a null MX
+ * (RFC 7505) bounces 5.1.0 "Domain d does not accept mail (nullMX)"; NXDOMAIN bounces 5.4.4 "Host or
+ * domain name not found. Name service error for name=d type=AAAA: Host not found" (type=A with
+ * inet_protocols = ipv4); SERVFAIL or a timeout defers 4.4.3 "... type=MX: Host not found, try
+ * again". {@code inet_protocols} chooses A and/or AAAA look-ups. A relayhost list is tried in order,
+ * then {@code smtp_fallback_relay}; per destination at most {@code smtp_mx_address_limit} addresses
+ * and {@code smtp_mx_session_limit} sessions. A recipient deferred by one server (4xx, a refused or
+ * lost connection, a 421, a 5xx greeting under {@code smtp_skip_5xx_greeting}) is offered to the
+ * next server and finally the fallback relay; a 5xx reply bounces it at once. As in Postfix, a
+ * destination that does not resolve (even NXDOMAIN or a null MX) also goes on to the fallback relay,
+ * and when the relayhost or a fallback relay itself does not resolve, the mail is deferred 4.3.5
+ * ("relayhost configuration problem") rather than bounced. Look-ups go through a
+ * {@link org.postrelay.smtp.DnsResolver}: the system's (/etc/resolv.conf; /etc/hosts first for
+ * addresses; answers cached for their TTL), or one given to {@code SmtpClient(Config, DnsResolver)}.
+ * Not done: SRV look-ups, DNSSEC/DANE, loop detection (an MX pointing at ourselves),
+ * smtp_host_lookup, the DNS reply filter.
  *
  * <p><b>TLS</b> ({@code TlsPolicy}, {@code StartTls}), as Postfix's smtp_proto.c and tls_client.c:
  * the level is {@code smtp_tls_security_level}, or when that is empty {@code verify} if
@@ -56,12 +78,6 @@
  * connection is closed. The AUTH lines are written under Angus, so its protocol trace never holds
  * them; no password is in any log line, exception or toString.
  *
- * <p><b>Nexthop.</b> relayhost syntax: {@code [host]:port} and {@code [host]} mean no MX look-up;
- * {@code host:port} and {@code host} ask for one. An empty relayhost is the caller's business (qmgr
- * passes the recipient's domain with MX look-up on). <i>MX look-up is not implemented yet</i>: the
- * host is looked up by A/AAAA record and every address is tried in turn; a name that does not
- * resolve defers (4.4.3) rather than bouncing.
- *
  * <p><b>Results</b> (one class, {@code SmtpTrouble}, as Postfix's smtp_trouble.c): 2xx is SENT with
  * the reply to the end of data, e.g. {@code 250 2.0.0 Ok: queued as X}; 4xx DEFERRED; 5xx BOUNCED,
  * with Postfix's text {@code host h[a] said: 550 5.1.1 No such user (in reply to RCPT TO command)}.
@@ -69,18 +85,21 @@
  * is the reply's enhanced status code, else 2.0.0, 4.0.0 or 5.0.0. Trouble with the nexthop itself
  * defers everyone and sets {@code siteFailure} (qmgr's throttle feedback):
  * {@code connect to h[a]:p: Connection refused} (4.4.1), {@code host h[a] refused to talk to me: 421 ...}
- * (a 4xx greeting; a 5xx greeting bounces everyone, not a site failure),
+ * (a 4xx greeting, or a 5xx one, its dsn made 4.x.x, under {@code smtp_skip_5xx_greeting = yes};
+ * with {@code no} a 5xx greeting bounces everyone, not a site failure),
  * {@code conversation with h[a] timed out while receiving the initial server greeting} and
  * {@code lost connection with h[a] while sending RCPT TO} (4.4.2), {@code Host or domain name not
- * found...} (4.4.3); a 421 at any stage. relay is {@code host[addr]:port}, or {@code none} when no
- * connection was made. connectTime is Postfix's delays "c", transmitTime its "d".
+ * found...} (4.4.3); a 421 at any stage. relay is {@code host[addr]:port} (host: the MX host or the
+ * relayhost's name), or {@code none} when no connection was made; per recipient when one request
+ * used several servers. connectTime is Postfix's delays "c", transmitTime its "d".
  *
  * <p><b>Connection cache</b> ({@code smtp_connection_cache_on_demand}): after a delivery that left the
- * session clean, the connection waits for the next delivery to the same nexthop; a cached connection
- * found dead (broken or 421 at MAIL FROM, before any recipient was given) is replaced by a fresh one
- * and the delivery goes on. Idle connections past their limit are closed with QUIT by a sweep on the
- * client's single timer thread, scheduled only while a connection is idle; {@code close()} closes
- * all.
+ * session clean, the connection waits for the next delivery to the same nexthop (the destination
+ * it was opened for: the domain, a relayhost list item, a fallback relay; no look-up then); a
+ * cached connection found dead (broken or 421 at MAIL FROM, before any recipient was given) is
+ * replaced by a fresh one and the delivery goes on. Idle connections past their limit are closed
+ * with QUIT by a sweep on the client's single timer thread, scheduled only while a connection is
+ * idle; {@code close()} closes all.
  *
  * <p><b>Parameters read</b> (once, when the client is made):
  * <ul>
@@ -113,6 +132,12 @@
  *     through {@code LookupTables}), {@code smtp_sasl_security_options} (noplaintext, noanonymous),
  *     {@code smtp_sasl_tls_security_options} ($smtp_sasl_security_options),
  *     {@code smtp_sasl_mechanism_filter} (empty), {@code smtp_sasl_auth_soft_bounce} (yes).
+ * <li>Routing: {@code relayhost} (to tell its configuration problems), {@code smtp_fallback_relay}
+ *     ($fallback_relay), {@code smtp_tcp_port} (smtp), {@code inet_protocols} (all),
+ *     {@code smtp_address_preference} (any), {@code smtp_mx_address_limit} (5),
+ *     {@code smtp_mx_session_limit} (2), {@code smtp_randomize_addresses} (yes),
+ *     {@code smtp_balance_inet_protocols} (yes), {@code smtp_skip_5xx_greeting} (yes). A bad value
+ *     is a ConfigException naming the parameter when the client is made.
  * </ul>
  *
  * <p><b>Queues touched:</b> none; the message is read through a
@@ -121,12 +146,16 @@
  * <p><b>Diagnostics:</b> none of the nexthop's or message's trouble is thrown: it is in the results.
  * {@code ConfigException} when the client is made, for a bad TLS/SASL value or an unusable CA file,
  * certificate, key or password table (TLS files are read only at a level above none).
- * {@code IllegalArgumentException} for a bad relayhost value or an empty recipient list (our bug).
+ * {@code IllegalArgumentException} for a destination not in relayhost syntax or an empty recipient
+ * list (our bug).
  * Mail-log lines (the TLS summary, "SSL_connect error to h[a]:p: ...", "warning: TLS library
  * problem: ...", certificate verification failures, SASL warnings) go to the {@link
  * org.postrelay.smtp.SmtpLog} the client is given: the engine's maillog as {@code postrelay/smtp},
  * else the logger {@code org.postrelay.smtp} at INFO/WARNING. That logger also has FINE: connect
  * failures per address, dead cached connections. Angus's protocol trace is logger
  * {@code org.eclipse.angus.mail.smtp} at FINE/FINEST.
+ * WARNING in Postfix's words for routing: "relayhost configuration problem", "no MX host for d has
+ * a valid address record". dnsjava logs through SLF4J and runs one daemon thread of its own
+ * ("dnsjava NIO selector") for look-ups.
  */
 package org.postrelay.smtp;

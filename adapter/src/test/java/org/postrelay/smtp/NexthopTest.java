@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,5 +43,26 @@ class NexthopTest {
     void badValueShouldBeRefusedNamingIt(String relayhost) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Nexthop.parse(relayhost));
         assertTrue(e.getMessage().contains("\"" + relayhost + "\""), e.getMessage());
+    }
+
+    @Test
+    void defaultPortShouldApplyOnlyWithoutAPort() {
+        assertEquals(new Nexthop("example.com", 2525, true), Nexthop.parse("example.com", 2525));
+        assertEquals(new Nexthop("relay.example.com", 587, false), Nexthop.parse("[relay.example.com]:587", 2525));
+    }
+
+    @Test
+    void serviceNamesShouldBeKnownPorts() {
+        assertEquals(587, Nexthop.parse("[relay.example.com]:submission").port());
+        assertEquals(465, Nexthop.parse("[relay.example.com]:smtps").port());
+        assertEquals(25, Nexthop.port("smtp"));
+    }
+
+    @Test
+    void listShouldSplitOnCommasAndSpaces() {
+        assertEquals(List.of(new Nexthop("a.example", 587, false), new Nexthop("b.example", 587, false),
+                new Nexthop("c.example", 2525, true)),
+                Nexthop.parseList(" [a.example]:587,[b.example]:587  c.example", 2525));
+        assertEquals(List.of(), Nexthop.parseList("  ", 25));
     }
 }

@@ -186,17 +186,6 @@ class SmtpClientTest {
     }
 
     @Test
-    void unknownHostShouldDeferEveryoneAsSiteFailure() {
-        DeliveryReport report = client.deliver(Nexthop.parse("[no-such-host.invalid]:25"), "app@example.com",
-                List.of("a@example.org"), MessageSource.of(MESSAGE.getBytes(StandardCharsets.UTF_8)));
-
-        assertTrue(report.siteFailure());
-        assertEquals(Outcome.DEFERRED, report.results().get(0).outcome());
-        assertEquals("4.4.3", report.results().get(0).dsn());
-        assertTrue(report.results().get(0).reply().contains("name=no-such-host.invalid"), report.toString());
-    }
-
-    @Test
     void stallAfterDataShouldDeferOnceDataDoneTimeoutExpires() {
         client.close();
         client = client(Map.of("smtp_data_done_timeout", "1s"));

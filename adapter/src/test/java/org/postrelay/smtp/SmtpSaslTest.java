@@ -255,7 +255,7 @@ class SmtpSaslTest {
             Map<String, String> p = new HashMap<>(seed());
             p.put("smtp_connect_timeout", "5s");
             DeliveryReport r;
-            try (SmtpClient client = new SmtpClient(Config.of(p), log, Clock.systemUTC(), names -> List.of(broken))) {
+            try (SmtpClient client = new SmtpClient(Config.of(p), DnsResolver.system(), log, Clock.systemUTC(), names -> List.of(broken))) {
                 r = client.deliver(Nexthop.parse(server.relayhost("localhost")), "app@example.com",
                         List.of("a@example.org"), TlsTesting.message());
             }

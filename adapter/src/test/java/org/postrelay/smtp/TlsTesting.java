@@ -68,7 +68,7 @@ final class TlsTesting {
         p.put("myhostname", "relay-client.example.com");
         p.put("smtp_connect_timeout", "5s");
         p.putAll(parameters);
-        return new SmtpClient(Config.of(p), log, Clock.systemUTC(), tables(passwords));
+        return new SmtpClient(Config.of(p), DnsResolver.system(), log, Clock.systemUTC(), tables(passwords));
     }
 
     static MessageSource message() {

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.postrelay.api.RelayException;
+import org.postrelay.config.Config;
 import org.postrelay.master.Master;
 import org.postrelay.queue.QueueName;
+import org.postrelay.smtp.DnsResolver;
 
 /**
  * An engine for tests: its own spool and mail log under a temporary directory, relaying to a
@@ -23,17 +25,32 @@ public final class TestEngine implements AutoCloseable {
 
     private final Path directory;
     private final Map<String, String> parameters;
+    private final DnsResolver dns;
     private Master master;
 
-    private TestEngine(Path directory, Map<String, String> parameters) throws IOException {
+    private TestEngine(Path directory, Map<String, String> parameters, DnsResolver dns) throws IOException {
         this.directory = directory;
         this.parameters = parameters;
-        this.master = Master.start(parameters);
+        this.dns = dns;
+        this.master = start();
+    }
+
+    private Master start() throws IOException {
+        return dns == null ? Master.start(parameters) : Master.start(Config.of(parameters), dns);
     }
 
     /** Starts an engine relaying to {@code relay}; {@code overrides} win over the test defaults. */
     public static TestEngine start(Path directory, ScriptedSmtpServer relay, Map<String, String> overrides)
             throws IOException {
+        return start(directory, relay, overrides, null);
+    }
+
+    /**
+     * As above, the SMTP client looking names up through {@code dns} (a {@link DnsResponder}'s):
+     * set relayhost to "" in {@code overrides} to route by MX.
+     */
+    public static TestEngine start(Path directory, ScriptedSmtpServer relay, Map<String, String> overrides,
+                                   DnsResolver dns) throws IOException {
         Map<String, String> p = new HashMap<>();
         p.put("relayhost", relay.relayhost());
         p.put("myhostname", "relay-client.example.com");
@@ -45,7 +62,7 @@ public final class TestEngine implements AutoCloseable {
         p.put("queue_run_delay", "1s");
         p.put("smtp_connect_timeout", "5s");
         p.putAll(overrides);
-        return new TestEngine(directory, p);
+        return new TestEngine(directory, p, dns);
     }
 
     public Master master() {
@@ -55,7 +72,7 @@ public final class TestEngine implements AutoCloseable {
     /** Stops the engine and starts a new one on the same spool, as after a restart. */
     public void restart() throws IOException {
         master.close();
-        master = Master.start(parameters);
+        master = start();
     }
 
     public String send(String sender, List<String> recipients, String message) throws RelayException {
