@@ -29,7 +29,7 @@ final class ListenAddresses {
             if (address == null) {
                 return "*:" + port;
             }
-            String text = address.getHostAddress();
+            String text = IpLiterals.text(address);
             return (address instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port;
         }
     }

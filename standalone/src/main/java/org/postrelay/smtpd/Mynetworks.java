@@ -69,6 +69,9 @@ public final class Mynetworks {
     }
 
     private static Network network(String item) {
+        if (!item.matches("[0-9A-Fa-f:.\\[\\]/]+")) {
+            throw bad(item, "host names, type:table lookups, /file/name patterns and ! exclusions are not supported");
+        }
         String address = item;
         int prefix = -1;
         int slash = item.indexOf('/');
@@ -85,8 +88,7 @@ public final class Mynetworks {
         }
         InetAddress parsed = IpLiterals.parse(address);
         if (parsed == null) {
-            throw bad(item, address.matches("[0-9.]+") ? "\"" + address + "\" is not an IP address"
-                    : "host names, type:table lookups and ! exclusions are not supported");
+            throw bad(item, "\"" + address + "\" is not an IP address");
         }
         byte[] bytes = bytes(address, parsed);
         int max = bytes.length * 8;
@@ -147,7 +149,7 @@ public final class Mynetworks {
 
     private static String format(byte[] bytes, int prefix) {
         try {
-            String address = InetAddress.getByAddress(bytes).getHostAddress();
+            String address = IpLiterals.text(InetAddress.getByAddress(bytes));
             if (bytes.length == 16 && address.indexOf(':') < 0) {
                 address = "::ffff:" + address;                 // Java shows mapped addresses as IPv4
             }

@@ -244,6 +244,60 @@ class SmtpdTest {
     }
 
     @Test
+    void masterCfShouldGiveTheAddressPortAndOverrides() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, IpLiterals.parse("127.0.0.1"))) {
+            port = probe.getLocalPort();                             // free now, so very likely free below
+        }
+        java.nio.file.Files.writeString(dir.resolve("master.cf"), "# Postfix syntax\n127.0.0.1:" + port
+                + " inet n - n - - smtpd\n  -o { smtpd_banner = $myhostname ESMTP from master.cf }\n"
+                + "pickup unix n - n 60 1 pickup\n");
+        Map<String, String> p = Map.of("relayhost", sink.relayhost(), "myhostname", Relay.MYHOSTNAME,
+                "queue_directory", dir.resolve("spool").toString(), "config_directory", dir.toString(),
+                "inet_interfaces", "all");
+        try (org.postrelay.master.Master master = org.postrelay.master.Master.start(p)) {
+            Smtpd smtpd = Smtpd.fromMasterCf(master.config(), master.submission(), master.maillog());
+            smtpd.start();
+            try (SmtpTalk c = new SmtpTalk(new java.net.InetSocketAddress("127.0.0.1", port))) {
+                assertEquals(List.of(new java.net.InetSocketAddress(IpLiterals.parse("127.0.0.1"), port)),
+                        smtpd.localAddresses());                       // the host of the line, not "all"
+                assertEquals("220 " + Relay.MYHOSTNAME + " ESMTP from master.cf", c.reply());
+                assertEquals("221 2.0.0 Bye", c.command("QUIT"));
+            } finally {
+                smtpd.close();
+            }
+        }
+    }
+
+    @Test
+    void loopbackOnlyShouldListenOnBothLoopbackAddresses() throws Exception {
+        try (Relay relay = Relay.start(dir, sink, Map.of("inet_interfaces", "loopback-only"))) {
+            List<java.net.InetSocketAddress> bound = relay.smtpd().localAddresses();
+            assertEquals("127.0.0.1", IpLiterals.text(bound.get(0).getAddress()));
+            org.junit.jupiter.api.Assumptions.assumeTrue(bound.size() == 2, "no IPv6 loopback on this host");
+            assertEquals("::1", IpLiterals.text(bound.get(1).getAddress()));
+            try (SmtpTalk c = new SmtpTalk(bound.get(1))) {
+                assertTrue(c.reply().startsWith("220 "));
+                assertEquals("250 2.1.0 Ok", c.command("MAIL FROM:<a@example.com>"));
+                assertEquals("250 2.1.5 Ok", c.command("RCPT TO:<b@example.net>"));   // ::1 is in mynetworks
+            }
+        }
+    }
+
+    @Test
+    void aBusyPortShouldFailTheStartNamingTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, IpLiterals.parse("127.0.0.1"));
+             org.postrelay.master.Master master = org.postrelay.master.Master.start(Map.of(
+                     "queue_directory", dir.resolve("spool").toString(), "inet_interfaces", "127.0.0.1"))) {
+            Smtpd smtpd = Smtpd.onPort(master.config(), taken.getLocalPort(), master.submission(), master.maillog());
+            java.io.IOException e = assertThrows(java.io.IOException.class, smtpd::start);
+            assertTrue(e.getMessage().startsWith("smtpd: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": "),
+                    e.getMessage());
+            smtpd.close();
+        }
+    }
+
+    @Test
     void theSessionLimitShouldAnswer421() throws Exception {
         try (Relay relay = Relay.start(dir, sink, Map.of("default_process_limit", "1"));
              SmtpTalk first = new SmtpTalk(relay.address())) {
