@@ -103,6 +103,7 @@ public final class Smtpd implements AutoCloseable {
                 SmtpdCommands commands = new SmtpdCommands(service, tracker, submission, maillog);
                 Greeting greeting = Greeting.of(service.banner);
                 greeting.warning().ifPresent(w -> maillog.warning("smtpd", w));
+                service.warnings.forEach(w -> maillog.warning("smtpd", w));
                 for (ListenAddresses.Bind bind : service.binds) {
                     listen(service, bind, tracker, commands, greeting);
                 }

@@ -31,6 +31,8 @@ final class SmtpdService {
     final Duration timeout;
     final RelayPolicy policy;
     final Addresses addresses;
+    /** master.cf {@code -o} settings this smtpd does not know, to be logged at start. */
+    final List<String> warnings = new ArrayList<>();
 
     private SmtpdService(String name, int port, String host, int processLimit, Config config) {
         this.name = name;
@@ -60,7 +62,15 @@ final class SmtpdService {
         List<SmtpdService> services = new ArrayList<>();
         for (MasterCf.Service line : lines) {
             Config own = line.overrides().isEmpty() ? config : config.with(line.overrides());
-            services.add(new SmtpdService(line.name(), line.port(), line.host(), line.processLimit(defaultLimit), own));
+            SmtpdService service = new SmtpdService(line.name(), line.port(), line.host(),
+                    line.processLimit(defaultLimit), own);
+            line.overrides().forEach((name, value) -> {
+                if (Parameters.byName(name).isEmpty()) {
+                    service.warnings.add(line.source() + ": line " + line.line() + ": -o " + name + "=" + value
+                            + ": Postrelay's smtpd has no such parameter; ignored");
+                }
+            });
+            services.add(service);
         }
         return services;
     }

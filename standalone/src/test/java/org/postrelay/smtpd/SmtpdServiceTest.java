@@ -48,6 +48,10 @@ class SmtpdServiceTest {
         assertEquals("mx.example.com ESMTP second", s.get(1).banner);
         assertEquals(1000, s.get(1).messageSizeLimit);
         assertEquals(10240000, s.get(0).messageSizeLimit);
+        assertEquals(List.of(), s.get(1).warnings);
+        List<SmtpdService> tls = services("587 inet n - n - - smtpd -o smtpd_tls_security_level=encrypt\n", Map.of());
+        assertEquals(List.of("master.cf: line 1: -o smtpd_tls_security_level=encrypt: Postrelay's smtpd has no such"
+                + " parameter; ignored"), tls.get(0).warnings);
     }
 
     @Test
