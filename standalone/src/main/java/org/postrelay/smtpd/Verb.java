@@ -41,6 +41,7 @@ final class Verb implements Command {
             state.quit = true;                                  // closed by us: not a lost connection
             throw new DropConnectionException(421, "4.3.2 Service shutting down, closing transmission channel");
         }
+        state.lastVerb = name.toUpperCase(Locale.ROOT);            // "timeout after DATA" while it runs
         try {
             if (verb.equalsIgnoreCase(name)) {
                 handler.handle(state, space < 0 ? "" : line.substring(space + 1).strip());

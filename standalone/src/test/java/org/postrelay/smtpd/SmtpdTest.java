@@ -328,6 +328,27 @@ class SmtpdTest {
     }
 
     @Test
+    void aClientLostInTheMiddleOfDataShouldLeaveNothingQueued() throws Exception {
+        try (Relay relay = Relay.start(dir, sink, Map.of())) {
+            try (SmtpTalk c = new SmtpTalk(relay.address())) {
+                c.reply();
+                c.command("EHLO client.example");
+                c.command("MAIL FROM:<a@example.com>");
+                c.command("RCPT TO:<b@example.net>");
+                assertEquals("354 End data with <CR><LF>.<CR><LF>", c.command("DATA"));
+                c.send("Subject: cut off\r\n\r\nhalf a message\r\n");
+            }
+            relay.await("the lost client is logged", WAIT, () -> relay.maillog().contains("disconnect from"));
+            String log = relay.maillog();
+            assertTrue(log.contains("lost connection after DATA from " + LOCALHOST + "[127.0.0.1]\n"), log);
+            assertTrue(log.contains(": client=" + LOCALHOST + "[127.0.0.1]\n"), log);   // the file was begun...
+            assertEquals(0, relay.queued());                                          // ...and removed
+            assertTrue(!log.contains("message-id="), log);
+        }
+        assertTrue(sink.messages().isEmpty());
+    }
+
+    @Test
     void closeShouldLetADataTransferFinishAndSay421ToEveryone() throws Exception {
         Relay relay = Relay.start(dir, sink, Map.of());
         try (SmtpTalk busy = new SmtpTalk(relay.address()); SmtpTalk idle = new SmtpTalk(relay.address())) {
