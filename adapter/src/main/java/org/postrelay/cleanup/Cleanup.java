@@ -77,7 +77,23 @@ public final class Cleanup {
      */
     public QueueId enqueue(String sender, Collection<String> recipients, InputStream content, String origin)
             throws MessageRejectedException, TemporaryFailureException {
-        QueueId id = write(QueueName.INCOMING, sender, recipients, content, origin, Map.of("origin", origin));
+        QueueId id = write(QueueName.INCOMING, sender, recipients, content, origin, null, Map.of("origin", origin),
+                created -> { });
+        onQueued.accept(id);
+        return id;
+    }
+
+    /**
+     * Queues one message received by smtpd: the {@code Received} header names the SMTP client, as
+     * Postfix's smtpd writes it, and {@code onCreated} hears the queue id as soon as the queue file
+     * exists (before the content is read), when Postfix's smtpd logs {@code ID: client=...}.
+     *
+     * @return the queue id, once the message is durable
+     */
+    public QueueId enqueue(String sender, Collection<String> recipients, InputStream content, SmtpClientOrigin client,
+                           Consumer<QueueId> onCreated) throws MessageRejectedException, TemporaryFailureException {
+        QueueId id = write(QueueName.INCOMING, sender, recipients, content, "smtpd", client,
+                Map.of("origin", "smtpd"), onCreated);
         onQueued.accept(id);
         return id;
     }
@@ -90,16 +106,16 @@ public final class Cleanup {
      */
     public QueueId prepare(String sender, Collection<String> recipients, InputStream content, String origin,
                            String transaction) throws MessageRejectedException, TemporaryFailureException {
-        return write(QueueName.PREPARED, sender, recipients, content, origin,
-                Map.of("origin", origin, TRANSACTION_ATTRIBUTE, transaction));
+        return write(QueueName.PREPARED, sender, recipients, content, origin, null,
+                Map.of("origin", origin, TRANSACTION_ATTRIBUTE, transaction), created -> { });
     }
 
     /** The queue file attribute naming the transaction branch of a prepared message. */
     public static final String TRANSACTION_ATTRIBUTE = "xid";
 
     private QueueId write(QueueName target, String sender, Collection<String> recipients, InputStream content,
-                          String origin, Map<String, String> attributes)
-            throws MessageRejectedException, TemporaryFailureException {
+                          String origin, SmtpClientOrigin client, Map<String, String> attributes,
+                          Consumer<QueueId> onCreated) throws MessageRejectedException, TemporaryFailureException {
         String envelopeSender = addresses.sender(sender);
         List<String> envelopeRecipients = canonicalRecipients(recipients);
         Instant arrival = clock.instant();
@@ -111,7 +127,9 @@ public final class Cleanup {
             throw spoolFailure(e);
         }
         try (writer) {
-            String messageId = writeContent(writer, envelopeSender, envelopeRecipients, content, origin, arrival);
+            onCreated.accept(writer.id());
+            String messageId = writeContent(writer, envelopeSender, envelopeRecipients, content, origin, client,
+                    arrival);
             QueueId id = writer.commit();
             maillog.log("cleanup", id + ": message-id=" + messageId);
             return id;
@@ -167,7 +185,8 @@ public final class Cleanup {
 
     /** Writes headers (canonicalised) and body (CRLF line ends); returns the Message-ID. */
     private String writeContent(SpoolWriter writer, String sender, List<String> recipients, InputStream raw,
-                                String origin, Instant arrival) throws IOException, MessageRejectedException {
+                                String origin, SmtpClientOrigin client, Instant arrival)
+            throws IOException, MessageRejectedException {
         InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 65536);
         HeaderSection headers = HeaderSection.read(in, headerSizeLimit);
         SizeLimitedOutputStream limited = new SizeLimitedOutputStream(writer.content(), messageSizeLimit);
@@ -176,8 +195,13 @@ public final class Cleanup {
             QueueId id = writer.id();
             String date = Rfc5322Date.format(arrival);
             String forClause = recipients.size() == 1 ? "\r\n\tfor <" + recipients.get(0) + ">" : "";
-            writeField(out, "Received: by " + myhostname + " (" + mailName + ", from " + origin + ")\r\n\tid "
-                    + id + forClause + "; " + date);
+            if (client == null) {
+                writeField(out, "Received: by " + myhostname + " (" + mailName + ", from " + origin + ")\r\n\tid "
+                        + id + forClause + "; " + date);
+            } else {                                          // Postfix's smtpd form
+                writeField(out, "Received: " + client.fromClause() + "\r\n\tby " + myhostname + " (" + mailName
+                        + ") with " + client.protocol() + " id " + id + forClause + "; " + date);
+            }
             String messageId = null;
             for (HeaderSection.Field field : headers.fields()) {
                 if (field.is("Bcc") || field.is("Resent-Bcc")) {
@@ -206,7 +230,7 @@ public final class Cleanup {
             out.flush();
             return messageId;
         } catch (SizeLimitedOutputStream.LimitExceeded e) {
-            throw new MessageRejectedException("message size exceeds message_size_limit (" + messageSizeLimit
+            throw new MessageTooLargeException("message size exceeds message_size_limit (" + messageSizeLimit
                     + " bytes): send less, or raise message_size_limit");
         }
     }

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.postrelay.queue.QueueId;
 import org.postrelay.api.MessageRejectedException;
 import org.postrelay.api.RelayException;
@@ -60,6 +61,20 @@ public final class Submission {
             throw new MessageRejectedException("message content is missing (null stream)");
         }
         return submit(branch, sender, recipients, rfc822);
+    }
+
+    /**
+     * smtpd's entry: queues a message received over SMTP, content as received (dot-unstuffed). The
+     * {@code Received} header names the client; {@code onCreated} hears the queue id once the queue
+     * file exists, before the content is read.
+     *
+     * @return the queue id, once the message is durable
+     * @throws MessageTooLargeException over {@code message_size_limit}
+     */
+    public String receive(String sender, Collection<String> recipients, InputStream content, SmtpClientOrigin client,
+                          Consumer<String> onCreated) throws RelayException {
+        checkOpen();
+        return cleanup.enqueue(sender, recipients, content, client, id -> onCreated.accept(id.toString())).toString();
     }
 
     /** {@link #send(String, String, Collection, InputStream)} for a MimeMessage. */

@@ -11,12 +11,15 @@
  *     {@code local}, a user unknown to {@code local_recipient_maps} is refused as Postfix's smtpd
  *     refuses it), everything else to {@code relayhost} (or the recipient's domain when it is
  *     empty).</li>
- * <li>Headers: a {@code Received: by $myhostname} line is prepended; {@code From},
+ * <li>Headers: a {@code Received: by $myhostname} line is prepended (for mail from smtpd,
+ *     Postfix's smtpd form {@code Received: from HELO (NAME [ADDR]) by $myhostname ($mail_name)
+ *     with ESMTP id ID}); {@code From},
  *     {@code Date} and {@code Message-ID} are added when missing; {@code Bcc} and
  *     {@code Resent-Bcc} are removed; a header value with a bare CR or an unfolded line break is
  *     refused as header injection; the header section is limited by {@code header_size_limit}
  *     (102400).</li>
- * <li>Body: line ends become CRLF; {@code message_size_limit} (10240000) bounds the whole.</li>
+ * <li>Body: line ends become CRLF; {@code message_size_limit} (10240000) bounds the whole
+ *     ({@link org.postrelay.cleanup.MessageTooLargeException}, which smtpd answers with 552 5.3.4).</li>
  * </ul>
  *
  * <p>The queue id is returned only once the message is durable (see the queue package).

@@ -111,6 +111,10 @@ public final class Parameters {
             "text after the 220 code in the SMTP server's greeting");
     public static final Parameter DEFAULT_PROCESS_LIMIT = integer("default_process_limit", "100", 1, INT_MAX,
             "maximum number of concurrent deliveries and SMTP sessions, all destinations together");
+    public static final Parameter SMTPD_RECIPIENT_LIMIT = integer("smtpd_recipient_limit", "1000", 1, INT_MAX,
+            "most recipients the SMTP server accepts per message; more get 452 4.5.3");
+    public static final Parameter SMTPD_TIMEOUT = time("smtpd_timeout", "${stress?{10}:{300}}s", 's',
+            1, INT_MAX / 1000, "time limit for an SMTP client to send a command or message data");
 
     // ---- queue ------------------------------------------------------------------------------
 

@@ -159,6 +159,11 @@ public final class Master implements AutoCloseable {
         return config;
     }
 
+    /** The mail log, for the standalone daemon's own services (smtpd, pickup). */
+    public Maillog maillog() {
+        return maillog;
+    }
+
     public Spool spool() {
         return spool;
     }

@@ -10,6 +10,12 @@
  * <p>The mail log ({@link org.postrelay.master.Maillog}) goes to {@code maillog_file} when set, in
  * Postfix's line format, else to the {@code org.postrelay.maillog} logger.
  *
+ * <p>{@link org.postrelay.master.MasterCf} parses {@code master.cf} in Postfix's syntax (fields,
+ * continuation lines, comments, {@code -o name=value} and {@code -o { name = value }}) for the
+ * standalone daemon, which runs an smtpd listener per {@code inet} line whose command is
+ * {@code smtpd}; a malformed line is a {@link org.postrelay.config.ConfigException} naming the file
+ * and line ({@code /etc/postrelay/master.cf: line 12: bad field count 7 ...}).
+ *
  * <p>Parameters: {@code queue_directory} (default {@code /var/spool/postrelay}),
  * {@code maillog_file} (default empty), {@code syslog_name} (default {@code postrelay}),
  * {@code default_process_limit} (default 100).

@@ -271,6 +271,22 @@ public abstract class ParameterProperties {
         return values.get("default_process_limit");
     }
 
+    public void setSmtpdRecipientLimit(String value) {
+        set("smtpd_recipient_limit", value);
+    }
+
+    public String getSmtpdRecipientLimit() {
+        return values.get("smtpd_recipient_limit");
+    }
+
+    public void setSmtpdTimeout(String value) {
+        set("smtpd_timeout", value);
+    }
+
+    public String getSmtpdTimeout() {
+        return values.get("smtpd_timeout");
+    }
+
     public void setConfigDirectory(String value) {
         set("config_directory", value);
     }
