@@ -1,9 +1,9 @@
-# Sourced by the commands in this directory: finds Java and the built jar with its libraries
-# (./mvnw -DskipTests package builds them into adapter/target/).
+# Sourced by the commands in this directory: finds Java and the standalone jar with its libraries,
+# the engine's among them (./mvnw -DskipTests package builds them into standalone/target/).
 POSTRELAY_HOME=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
-POSTRELAY_TARGET="$POSTRELAY_HOME/adapter/target"
+POSTRELAY_TARGET="$POSTRELAY_HOME/standalone/target"
 POSTRELAY_JAR=
-for jar in "$POSTRELAY_TARGET"/postrelay-adapter-*.jar; do POSTRELAY_JAR=$jar; done
+for jar in "$POSTRELAY_TARGET"/postrelay-standalone-*.jar; do POSTRELAY_JAR=$jar; done
 if [ ! -f "$POSTRELAY_JAR" ] || [ ! -d "$POSTRELAY_TARGET/lib" ]; then
     echo "$(basename -- "$0"): fatal: no build in $POSTRELAY_TARGET; run ./mvnw -DskipTests package in $POSTRELAY_HOME" >&2
     exit 1
