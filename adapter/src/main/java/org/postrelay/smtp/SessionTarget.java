@@ -24,41 +24,8 @@ record SessionTarget(String hostName, InetAddress address, int port) {
         return address instanceof Inet6Address;
     }
 
-    /** An address as Postfix prints it: dotted quad, or IPv6 in its shortest form ("::1", not "0:0:0:0:0:0:0:1"). */
+    /** An address as Postfix prints it: dotted quad, or IPv6 in its shortest form ("::1"). */
     static String text(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address.getHostAddress();
-        }
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;                     // RFC 5952: a single zero group is not shortened
-        for (int i = 0; i < 8; i++) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                s.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-                s.append(':');
-            }
-            s.append(Integer.toHexString(groups[i]));
-        }
-        return s.toString();
+        return InetAddressText.text(address);
     }
 }
