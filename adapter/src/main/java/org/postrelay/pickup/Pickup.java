@@ -39,8 +39,8 @@ public final class Pickup implements AutoCloseable {
 
     /** How often maildrop/ is scanned even without a watch event. */
     private static final long SCAN_MILLIS = 5_000;
-    /** Files still being written by sendmail start with a dot; it renames them when complete. */
-    private static final String TEMPORARY_PREFIX = ".";
+    /** How long an incomplete file whose writer is gone is left before it is removed. */
+    private static final long ABANDONED_MILLIS = 60_000;
 
     private final Path maildrop;
     private final Path corrupt;
@@ -95,9 +95,7 @@ public final class Pickup implements AutoCloseable {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(maildrop)) {
             for (Path file : entries) {
-                if (!file.getFileName().toString().startsWith(TEMPORARY_PREFIX)) {
-                    files.add(file);
-                }
+                files.add(file);
             }
         } catch (IOException e) {
             maillog.warning("pickup", "cannot scan " + maildrop + ": " + e.getMessage());
@@ -123,6 +121,10 @@ public final class Pickup implements AutoCloseable {
             return;
         } catch (IOException e) {
             maillog.warning("pickup", "cannot read " + file + ": " + e.getMessage() + " (will try again)");
+            return;
+        }
+        if (!dropped.complete()) {
+            removeIfAbandoned(file);                     // else sendmail is still writing it
             return;
         }
         try {
@@ -169,6 +171,7 @@ public final class Pickup implements AutoCloseable {
     private static InputStream content(Path file, MaildropFile dropped) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 65536);
         in.skipNBytes(dropped.contentOffset());
+        in = new BoundedInputStream(in, dropped.contentLength());
         return dropped.ignoreDots() ? in : new DotTerminatedInputStream(in);
     }
 
@@ -216,6 +219,30 @@ public final class Pickup implements AutoCloseable {
             Files.deleteIfExists(file);
         } catch (MessageRejectedException | TemporaryFailureException | IOException e) {
             setAside(file, "rejected (" + reason + ") and its notice could not be queued: " + e.getMessage());
+        }
+    }
+
+    /**
+     * An incomplete file whose sendmail is gone (its name ends in ".PID") and that was not touched
+     * for a minute was never acknowledged to anyone: removed, as Postfix's postdrop removes its
+     * file when it fails.
+     */
+    private void removeIfAbandoned(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        try {
+            long pid = Long.parseLong(name.substring(dot + 1));
+            boolean writerAlive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            long idle = System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis();
+            if (!writerAlive && idle > ABANDONED_MILLIS) {
+                Files.deleteIfExists(file);
+                maillog.warning("pickup", "removed " + file + ": incomplete, and its sendmail (pid " + pid
+                        + ") is gone");
+            }
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            setAside(file, "incomplete maildrop file with a name sendmail does not give");
+        } catch (IOException e) {
+            // gone meanwhile, or unreadable: the next scan looks again
         }
     }
 

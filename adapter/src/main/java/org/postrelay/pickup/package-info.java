@@ -3,10 +3,10 @@
  * {@code $queue_directory/maildrop/} into the queue through cleanup.
  *
  * <p><b>Job.</b> {@link org.postrelay.pickup.Pickup} watches maildrop/ (and scans it every 5 s in
- * case a wake-up was missed); each complete file (sendmail writes {@code .NAME} and renames it to
- * {@code NAME} once it is forced to disk) is read as a {@code MaildropFile} — a short text envelope
- * (sender, optional full name, flags, recipients) and the message as sendmail read it — and given
- * to cleanup, which qualifies addresses, adds the missing headers and writes the queue file. The
+ * case a wake-up was missed); each complete file (one that ends with the trailer line carrying the
+ * token its envelope names; sendmail writes it last, then forces the file) is read as a
+ * {@code MaildropFile} — a short text envelope (sender, optional full name, flags, recipients), the
+ * message as sendmail read it, the trailer — and given to cleanup, which qualifies addresses, adds the missing headers and writes the queue file. The
  * maildrop file is removed once the queue file is durable.
  *
  * <p><b>sendmail flags honoured here:</b> {@code -t} (recipients also from To/Cc/Bcc, or the
@@ -16,7 +16,9 @@
  * <p><b>Nothing lost:</b> a temporary failure leaves the file for the next scan; a permanent
  * refusal (too large, no recipients, bad header address) sends the sender a notice from the null
  * sender with the reason; an unreadable file, or a refusal of a null-sender message, is moved to
- * {@code corrupt/maildrop-NAME} with a warning.
+ * {@code corrupt/maildrop-NAME} with a warning. An incomplete file is left for its sendmail to
+ * finish; once that process (the name's {@code .PID}) is gone and the file was not touched for a
+ * minute, it is removed with a warning: it was never acknowledged.
  *
  * <p><b>Log:</b> {@code pickup: ID: uid=1000 from=<alice>} as Postfix's.
  */
