@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postrelay.queue.QueueId;
 import org.postrelay.queue.QueueName;
+import org.postrelay.queue.Spool;
+import org.postrelay.queue.SpoolWriter;
 import org.postrelay.testing.ScriptedSmtpServer;
 import org.postrelay.testing.ScriptedSmtpServer.ReceivedMessage;
 import org.postrelay.testing.TestEngine;
@@ -148,11 +150,19 @@ class QueueManagerTest {
     @Test
     void deadRelayShouldBeThrottledInsteadOfBeingHammered() throws Exception {
         relay.failConnections(true);
+        // A backlog that qmgr finds all at once at start: sent one by one on a slow machine, each
+        // would find the destination idle again (its failure count forgotten, as Postfix forgets it).
+        try (Spool spool = Spool.open(dir.resolve("spool"))) {
+            for (int i = 0; i < 30; i++) {
+                try (SpoolWriter w = spool.create("app@example.com", List.of("r" + i + "@example.org"), Map.of(),
+                        Instant.now(), null)) {
+                    w.content().write(MESSAGE.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    w.commit();
+                }
+            }
+        }
         try (TestEngine engine = TestEngine.start(dir, relay,
                 Map.of("minimal_backoff_time", "60s", "maximal_backoff_time", "60s"))) {
-            for (int i = 0; i < 30; i++) {
-                engine.send("app@example.com", List.of("r" + i + "@example.org"), MESSAGE);
-            }
             engine.await("all 30 are deferred", WAIT, () -> engine.count(QueueName.DEFERRED) == 30);
             String log = engine.maillog();
             assertTrue(log.contains("delivery temporarily suspended"), log);
