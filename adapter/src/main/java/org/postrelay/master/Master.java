@@ -51,6 +51,7 @@ public final class Master implements AutoCloseable {
     private final RelayConnectionFactory connectionFactory;
     private final RelayAdmin admin;
     private final MasterLock lock;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Pickup pickup;
     private final ControlSocket control;                // null when it could not be bound
     private QueueManager late;                           // for cleanup's notices, set once wired
@@ -183,6 +184,9 @@ public final class Master implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;                                      // closed already: nothing left to stop
+        }
         if (control != null) {
             control.close();
         }
