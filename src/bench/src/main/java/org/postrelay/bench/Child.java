@@ -73,6 +73,9 @@ public final class Child {
 
         long count();
 
+        /** Connections the peer accepted (smtp-sink's count is not read: 0). */
+        long connections();
+
         long await(long target, Duration timeout) throws InterruptedException, TimeoutException;
 
         @Override
@@ -89,6 +92,10 @@ public final class Child {
 
                 public long count() {
                     return slow.delivered();
+                }
+
+                public long connections() {
+                    return slow.connections();
                 }
 
                 public long await(long target, Duration timeout) throws InterruptedException, TimeoutException {
@@ -108,6 +115,10 @@ public final class Child {
 
             public long count() {
                 return sink.count();
+            }
+
+            public long connections() {
+                return 0;
             }
 
             public long await(long target, Duration timeout) throws InterruptedException, TimeoutException {
@@ -155,7 +166,9 @@ public final class Child {
             throws Exception {
         Session session = Session.getInstance(new Properties());
         long before = peer.count();
+        long connectionsBefore = peer.connections();
         try (Master master = Master.start(engineParameters(dir, peer.port()))) {
+            long cpu0 = processCpuNanos();
             Load.Result r = Load.run(threads, messages, () -> {
                 RelayConnection c = master.connectionFactory().getConnection();
                 return new Load.Caller() {
@@ -175,6 +188,7 @@ public final class Child {
                 };
             });
             long delivered = peer.await(before + messages, Duration.ofSeconds(Math.max(180, messages / 20)));
+            long cpu1 = processCpuNanos();
             if (recording != null) {
                 recording.stop();
                 recording.close();
@@ -192,6 +206,10 @@ public final class Child {
                 result("e2e_rate", messages / ((delivered - r.startNanos()) / 1e9));
                 result("per_dir_fsync", stats.commitsPerIncomingFsync());
                 result("commits", stats.commits());
+                result("cpu_s_per_1000", (cpu1 - cpu0) / 1e9 / (messages / 1000.0));
+                if (peer.connections() > 0) {               // the slow peer counts them; smtp-sink's are not read
+                    result("peer_connections", peer.connections() - connectionsBefore);
+                }
             }
         }
         long extra = peer.count() - before - messages;
@@ -242,6 +260,7 @@ public final class Child {
                 awaitEmpty(settle);
                 long before = peer == null ? 0 : peer.count();
                 int n = run < 0 ? warmup : messages;
+                long cpu0 = processCpuNanos();
                 Load.Result r = Load.run(threads, n, () -> new Load.Caller() {
                     MimeMessage next;
 
@@ -257,6 +276,7 @@ public final class Child {
                     peer.await(before + n, Duration.ofSeconds(10));
                 }
                 if (run >= 0) {
+                    result("cpu_s_per_1000", (processCpuNanos() - cpu0) / 1e9 / (n / 1000.0));
                     result("rate", r.rate());
                     result("p50_ms", r.percentileMillis(0.50));
                     result("p99_ms", r.percentileMillis(0.99));
@@ -307,7 +327,8 @@ public final class Child {
     private static void scaleFill(Path dir, int relayPort, int messages, int threads) throws Exception {
         Session session = Session.getInstance(new Properties());
         HeapWatch heap = HeapWatch.start();
-        try (Master master = Master.start(engineParameters(dir, relayPort))) {
+        Master master = Master.start(engineParameters(dir, relayPort));
+        try {
             int step = Math.max(1, messages / 10);
             Load.Result r = Load.run(threads, messages, () -> {
                 RelayConnection c = master.connectionFactory().getConnection();
@@ -346,11 +367,12 @@ public final class Child {
             result("fill_left_active", active);
             result("fill_deferred", spool.count(QueueName.DEFERRED));
             result("fill_heap_max_mb", heap.maxMegabytes());
+        } finally {
             long stop = System.nanoTime();
             master.close();
             result("stop_s", (System.nanoTime() - stop) / 1e9);
+            heap.close();
         }
-        heap.close();
     }
 
     private static void scaleRestart(Path dir, int relayPort, int windows, int windowSeconds) throws Exception {
@@ -412,6 +434,12 @@ public final class Child {
             }
             result("drain_heap_mb", heap.afterGcMegabytes());
         }
+    }
+
+    /** CPU time of this JVM so far (all its threads). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -71,9 +71,15 @@ final class JfrSummary {
                     gcs++;
                     gcPause = gcPause.plus(e.getDuration("sumOfPauses"));
                 }
-                case "jdk.ThreadPark", "jdk.JavaMonitorEnter" -> parked.merge(
-                        (type.equals("jdk.ThreadPark") ? "park " : "monitor ") + firstOwn(frames(e)),
-                        e.getDuration(), Duration::plus);
+                case "jdk.ThreadPark", "jdk.JavaMonitorEnter" -> {
+                    List<RecordedFrame> frames = frames(e);
+                    if (frames.stream().anyMatch(f -> own(name(f)))) {   // idle pool threads have no engine frame
+                        String what = type.equals("jdk.JavaMonitorEnter")
+                                ? "monitor of " + e.getClass("monitorClass").getName()
+                                : "park in " + waitSite(frames);
+                        parked.merge(what + " ← " + firstOwn(frames), e.getDuration(), Duration::plus);
+                    }
+                }
                 default -> { }
             }
         }
@@ -93,7 +99,7 @@ final class JfrSummary {
         table(md, "who forced (first Postrelay frame)", forceSites, (int) Math.max(1, forces), 6);
         md.append(String.format("%nGC: %d collections, %.1f ms of pauses in total.%n", gcs, gcPause.toNanos() / 1e6));
         if (!parked.isEmpty()) {
-            md.append("\nWaits over 1 ms (jdk.ThreadPark, jdk.JavaMonitorEnter), total time by first Postrelay frame:\n\n");
+            md.append("\nWaits over 1 ms of the engine's threads (jdk.ThreadPark, jdk.JavaMonitorEnter), summed over all threads:\n\n");
             md.append("| wait | total ms |\n| --- | ---: |\n");
             parked.entrySet().stream().sorted(Map.Entry.<String, Duration>comparingByValue().reversed()).limit(6)
                     .forEach(en -> md.append("| `").append(en.getKey()).append("` | ")
@@ -122,6 +128,17 @@ final class JfrSummary {
             return "?";
         }
         return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+    }
+
+    /** Where a parked thread waits: the first frame above the JDK's parking machinery. */
+    private static String waitSite(List<RecordedFrame> frames) {
+        for (RecordedFrame f : frames) {
+            String n = name(f);
+            if (!n.startsWith("jdk.internal.misc.Unsafe") && !n.startsWith("java.util.concurrent.locks.")) {
+                return n;
+            }
+        }
+        return "?";
     }
 
     /** A method of the engine (not of the harness, not a lambda's generated class). */
