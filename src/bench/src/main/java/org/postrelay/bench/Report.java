@@ -188,7 +188,12 @@ final class Report {
     }
 
     private static String spread(List<Double> v) {
-        return v.size() < 2 ? "1 run" : String.format("±%.0f%%", 50 * Stats.spread(v));
+        if (v.size() < 2) {
+            return "1 run";
+        }
+        double s = Stats.spread(v);
+        return s <= 2 ? String.format("±%.0f%%", 50 * s)             // beyond that a range says more
+                : String.format("%.3g–%.3g", Stats.min(v), Stats.max(v));
     }
 
     private static String format(double v, String unit) {
