@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import org.postrelay.config.Config;
-import org.postrelay.config.MainCf;
 import org.postrelay.config.Parameters;
 
 /**
@@ -29,7 +28,7 @@ public final class Daemon {
             System.exit(64);
         }
         Path configDirectory = Path.of(args[0]).toAbsolutePath();
-        Config config = Config.of(MainCf.read(configDirectory.resolve("main.cf")),
+        Config config = Config.load(configDirectory,
                 Map.of(Parameters.CONFIG_DIRECTORY.name(), configDirectory.toString()));
         Master master = Master.start(config);
         List<AutoCloseable> services = new ArrayList<>();

@@ -6,7 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.postrelay.config.Config;
-import org.postrelay.config.MainCf;
 import org.postrelay.config.Parameters;
 
 /**
@@ -39,7 +38,7 @@ record ConfigDirectory(Path path, boolean explicit) {
 
     Config load() throws IOException {
         try {
-            return Config.of(MainCf.read(mainCf()), overrides());
+            return Config.load(path, overrides());
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(mainCf().toString(), null, "No such file or directory");
         }
