@@ -15,7 +15,7 @@ final class CrlfCopy {
      * a CRLF.
      */
     static void copy(InputStream in, OutputStream out, boolean terminate) throws IOException {
-        byte[] buffer = new byte[65536];
+        byte[] buffer = new byte[8192];
         int previous = '\n';
         int n;
         while ((n = in.read(buffer)) > 0) {
