@@ -74,11 +74,16 @@ public final class Master implements AutoCloseable {
         }
         try {
             RecoveryReport recovery = spool.recover();
-            if (recovery.requeuedFromActive() + recovery.removedPartial() + recovery.movedToCorrupt() > 0) {
+            if (recovery.requeuedFromActive() + recovery.removedPartial() + recovery.movedToCorrupt()
+                    + recovery.journalRestored() + recovery.journalRemoved() > 0) {
                 maillog.log("master", "spool recovery: " + recovery.requeuedFromActive() + " requeued from active, "
                         + recovery.removedPartial() + " unacknowledged partial files removed, "
-                        + recovery.movedToCorrupt() + " unreadable files moved to corrupt");
+                        + recovery.movedToCorrupt() + " unreadable files moved to corrupt"
+                        + (recovery.journalRestored() + recovery.journalRemoved() > 0 ? ", "
+                        + recovery.journalRestored() + " restored from the journal, " + recovery.journalRemoved()
+                        + " removed as the journal records" : ""));
             }
+            spool.startJournal(workers::executeLongRunning);     // group commit of new messages
             this.smtp = new SmtpClient(config, dns, SmtpLog.of(text -> maillog.log("smtp", text),
                     text -> maillog.warning("smtp", text)), clock);
             Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
@@ -112,7 +117,7 @@ public final class Master implements AutoCloseable {
      * {@code dns} (tests: a DNS responder on loopback) instead of the system's resolver.
      */
     public static Master start(Config config, DnsResolver dns) throws IOException {
-        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 2;
+        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 3;   // + qmgr, journal, a spare
         ExecutorWorkers workers = new ExecutorWorkers(threads);
         try {
             return new Master(config, workers, workers, Clock.systemDefaultZone(), dns);

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -31,7 +32,10 @@ import java.util.logging.Logger;
 
 /**
  * The spool: one file per message under queue_directory, named by its queue id, moved between
- * queue directories only by atomic rename (Postfix's mail_queue.c and mail_stream.c). Thread-safe.
+ * queue directories only by atomic rename (Postfix's mail_queue.c and mail_stream.c). With a
+ * journal ({@link #startJournal}), new messages are acknowledged once their image is forced in the
+ * group-committed journal; their queue files are forced later, or never if they are removed first
+ * (src/docs/queue-file.md). Thread-safe.
  */
 public final class Spool implements AutoCloseable {
 
@@ -44,17 +48,22 @@ public final class Spool implements AutoCloseable {
     private final Map<QueueName, Path> queues = new EnumMap<>(QueueName.class);
     private final Map<QueueName, DirectorySync> syncs = new EnumMap<>(QueueName.class);
     private final Path deferDirectory;
+    private final Path journalDirectory;
+    private final DirectorySync journalSync;
     private final FileAttribute<?>[] fileAttributes;
+    private final FileAttribute<?>[] directoryAttributes;
     private final Set<QueueId> beingWritten = ConcurrentHashMap.newKeySet();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong removes = new AtomicLong();
     private final Set<Path> strayNamesWarned = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile Journal journal;
 
     private Spool(Path directory, FileAttribute<?>[] fileAttributes, FileAttribute<?>[] directoryAttributes,
                   DirectorySync.Syncer syncer) throws IOException {
         this.directory = directory;
         this.fileAttributes = fileAttributes;
+        this.directoryAttributes = directoryAttributes;
         makeDirectory(directory, directoryAttributes, true);
         for (QueueName q : QueueName.values()) {
             Path dir = directory.resolve(q.directoryName());
@@ -64,6 +73,8 @@ public final class Spool implements AutoCloseable {
         }
         this.deferDirectory = directory.resolve(DEFER_DIRECTORY);
         makeDirectory(deferDirectory, directoryAttributes, false);
+        this.journalDirectory = directory.resolve(Journal.DIRECTORY);
+        this.journalSync = new DirectorySync(journalDirectory, syncer);
     }
 
     /** Opens (creating if needed: directories 0700, files 0600) the spool under queue_directory. */
@@ -103,6 +114,31 @@ public final class Spool implements AutoCloseable {
     /** queue_directory, absolute. */
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * Turns on the accept journal: from now on a new message in incoming/ is acknowledged once its
+     * image is forced in the shared journal (one fdatasync per batch of concurrent committers)
+     * instead of by forcing its own file and directory. Call after {@link #recover()}, which replays
+     * what an earlier run left in the journal. Its background task (a spare segment kept ready,
+     * queue files forced after a grace period, finished segments deleted) runs on {@code background}
+     * until {@link #close()}.
+     *
+     * @throws IllegalStateException if the journal directory still holds segments (recover first)
+     */
+    public void startJournal(Executor background) throws IOException {
+        startJournal(background, Journal.Settings.DEFAULT);
+    }
+
+    synchronized void startJournal(Executor background, Journal.Settings settings) throws IOException {
+        if (journal != null) {
+            throw new IllegalStateException("the journal of " + directory + " is already started");
+        }
+        if (closed) {
+            throw new IOException("start journal: the spool " + directory + " is closed");
+        }
+        makeDirectory(journalDirectory, directoryAttributes, false);
+        journal = Journal.start(this, journalDirectory, journalSync, fileAttributes, background, settings);
     }
 
     /**
@@ -155,7 +191,8 @@ public final class Spool implements AutoCloseable {
                 throw failure("create queue file", id, file, e);
             }
             try {
-                return new QueueFileWriter(this, id, file, channel, header, syncs.get(target));
+                return new QueueFileWriter(this, id, file, channel, header, syncs.get(target),
+                        target == QueueName.INCOMING ? journal : null);
             } catch (IOException e) {
                 try {
                     channel.close();
@@ -215,12 +252,29 @@ public final class Spool implements AutoCloseable {
         return queues.get(Objects.requireNonNull(queue, "queue")).resolve(Objects.requireNonNull(id, "id").toString());
     }
 
-    /** Marks recipients done in place (DELIVERED or BOUNCED) and forces the file before returning. */
+    /**
+     * Marks recipients done in place (DELIVERED or BOUNCED) and forces the file before returning; a
+     * message that is durable only through the journal has its directory entry forced too, so the
+     * marks cannot be lost to a replay of its original image.
+     */
     public void markRecipients(QueueName queue, QueueId id, Map<Integer, RecipientStatus> marks) throws IOException {
         if (marks.isEmpty()) {
             return;
         }
         Path file = path(queue, id);
+        JournalEntry entry = journalEntry(id);
+        if (entry == null) {
+            writeMarks(queue, id, file, marks);
+            return;
+        }
+        synchronized (entry) {
+            writeMarks(queue, id, file, marks);
+            materializeNow(entry, queue, file);
+        }
+    }
+
+    private void writeMarks(QueueName queue, QueueId id, Path file, Map<Integer, RecipientStatus> marks)
+            throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long[] offsets = QueueFile.parse(channel, id, file).statusOffsets();
             for (Map.Entry<Integer, RecipientStatus> mark : marks.entrySet()) {
@@ -242,9 +296,42 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Clears the pending delay warning (control record) in place, forced. */
+    /**
+     * Makes a journaled message's queue file durable on its own (file and directory forced), so
+     * that an in-place change is never undone by replaying the image. Holding the entry's monitor.
+     */
+    private void materializeNow(JournalEntry entry, QueueName queue, Path file) throws IOException {
+        if (entry.state() != JournalEntry.State.LIVE) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw failure("force queue file", entry.id, file, e);
+        }
+        try {
+            syncs.get(queue).sync();
+        } catch (IOException e) {
+            throw failure("force queue file (directory fsync of " + file.getParent() + ")", entry.id, file, e);
+        }
+        entry.state(JournalEntry.State.MATERIALIZED);
+    }
+
+    /** Clears the pending delay warning (control record) in place, forced (with its directory, if journaled). */
     public void clearWarning(QueueName queue, QueueId id) throws IOException {
         Path file = path(queue, id);
+        JournalEntry entry = journalEntry(id);
+        if (entry == null) {
+            writeNoWarning(id, file);
+            return;
+        }
+        synchronized (entry) {
+            writeNoWarning(id, file);
+            materializeNow(entry, queue, file);
+        }
+    }
+
+    private void writeNoWarning(QueueId id, Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             QueueFile.parse(channel, id, file);  // never write into a file that is not a sound queue file
             ByteBuffer none = QueueFile.instantField(null);
@@ -270,6 +357,18 @@ public final class Spool implements AutoCloseable {
         if (from == to) {
             return;
         }
+        JournalEntry entry = journalEntry(id);
+        if (entry == null) {
+            rename(id, source, target, to);
+            return;
+        }
+        synchronized (entry) {                   // the background task sees either side of the rename
+            rename(id, source, target, to);
+            entry.moved();
+        }
+    }
+
+    private static void rename(QueueId id, Path source, Path target, QueueName to) throws IOException {
         try {
             if (Files.exists(target)) {
                 throw new FileAlreadyExistsException(target.toString(), null, "file exists");
@@ -300,25 +399,57 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Deletes a finished message durably: unlink + (group-committed) directory fsync; also its defer log. */
+    /**
+     * Deletes a finished message durably: unlink, then a (group-committed) directory fsync, or, for
+     * a message whose acknowledgement still rests on the journal, a forced REMOVED record there
+     * (shared with concurrent committers), so that no replay brings it back. Also its defer log.
+     */
     public void remove(QueueName queue, QueueId id) throws IOException {
         Path file = path(queue, id);
+        JournalEntry entry = journalEntry(id);
+        if (entry == null) {
+            unlink(id, file);
+            try {
+                syncs.get(queue).sync();
+            } catch (IOException e) {
+                throw failure("remove queue file (directory fsync of " + file.getParent() + ")", id, file, e);
+            }
+        } else {
+            synchronized (entry) {               // unlinked only if it is really there: then recorded
+                unlink(id, file);
+                entry.state(JournalEntry.State.REMOVING);
+            }
+            try {
+                journal.removed(id);
+                entry.state(JournalEntry.State.REMOVED);
+            } catch (IOException e) {
+                entry.state(JournalEntry.State.OWES_REMOVAL);      // the background task tries again
+                throw failure("remove queue file (journal)", id, file, e);
+            }
+        }
+        removes.incrementAndGet();
+    }
+
+    private void unlink(QueueId id, Path file) throws IOException {
         try {
             Files.delete(file);
         } catch (IOException e) {
             throw failure("remove queue file", id, file, e);
         }
+        deleteDeferLog(id);
+    }
+
+    void deleteDeferLog(QueueId id) {
         try {
             Files.deleteIfExists(deferDirectory.resolve(id.toString()));
         } catch (IOException e) {
             LOG.warning(id + ": cannot remove defer log " + deferDirectory.resolve(id.toString()) + ": " + reason(e));
         }
-        try {
-            syncs.get(queue).sync();
-        } catch (IOException e) {
-            throw failure("remove queue file (directory fsync of " + file.getParent() + ")", id, file, e);
-        }
-        removes.incrementAndGet();
+    }
+
+    private JournalEntry journalEntry(QueueId id) {
+        Journal j = journal;
+        return j == null ? null : j.entry(id);
     }
 
     /** Sets an unreadable file aside in corrupt/: never deletes; logs a warning (or, if it fails, a severe error). */
@@ -392,8 +523,10 @@ public final class Spool implements AutoCloseable {
      * Restart: active/ back to incoming/ (unparseable ones to corrupt/: they had been acknowledged);
      * incoming files without END removed (never acknowledged); incoming files with END that do not
      * parse to corrupt/. deferred/ and hold/ are not read here: they are checked when read.
+     * First, what an earlier run left in the journal is replayed ({@link #replayJournal()}).
      */
     public RecoveryReport recover() throws IOException {
+        JournalReplay.Result replayed = replay();
         int[] requeued = {0};
         int[] partial = {0};
         int[] corrupt = {0};
@@ -455,9 +588,114 @@ public final class Spool implements AutoCloseable {
                 }
             }
         }
-        RecoveryReport report = new RecoveryReport(requeued[0], partial[0], corrupt[0], kept[0]);
+        RecoveryReport report = new RecoveryReport(requeued[0], partial[0], corrupt[0], kept[0], replayed.restored(),
+                replayed.removed());
         LOG.info("spool recovery in " + directory + ": " + report);
         return report;
+    }
+
+    /**
+     * Replays what a run that did not close its spool left in the journal: each message journaled
+     * and not recorded as removed ends up as exactly one forced queue file; each one recorded as
+     * removed has none left; then the segments are deleted. Only with the spool's lock held (the
+     * engine stopped): {@link #recover()} calls it, and so do the commands that change a stopped
+     * spool. Nothing to do, and fast, when the journal is empty.
+     */
+    public RecoveryReport replayJournal() throws IOException {
+        JournalReplay.Result replayed = replay();
+        return new RecoveryReport(0, 0, 0, 0, replayed.restored(), replayed.removed());
+    }
+
+    private JournalReplay.Result replay() throws IOException {
+        if (journal != null) {
+            throw new IllegalStateException("replay journal: the journal of " + directory + " is running");
+        }
+        return JournalReplay.replay(this, journalDirectory, journalSync);
+    }
+
+    /**
+     * Replay: the queue where a complete, readable copy of the message's file is, or null. Copies
+     * without END (never forced) are deleted; copies with END that do not parse go to corrupt/.
+     */
+    QueueName findCompleteForReplay(QueueId id, Set<QueueName> touched) {
+        QueueName found = null;
+        for (QueueName queue : JournalReplay.QUEUES) {
+            if (!Files.exists(path(queue, id))) {
+                continue;
+            }
+            switch (check(queue, id)) {
+                case COMPLETE -> {
+                    if (found == null) {
+                        found = queue;
+                    }
+                }
+                case PARTIAL -> {
+                    try {
+                        Files.deleteIfExists(path(queue, id));
+                        touched.add(queue);
+                    } catch (IOException e) {
+                        LOG.log(Level.SEVERE, id + ": cannot remove partial queue file " + path(queue, id) + ": "
+                                + reason(e), e);
+                    }
+                }
+                case CORRUPT -> {
+                    if (queue != QueueName.CORRUPT) {
+                        moveToCorrupt(queue, id);
+                        touched.add(queue);
+                        touched.add(QueueName.CORRUPT);
+                    }
+                }
+                default -> { }
+            }
+        }
+        return found;
+    }
+
+    /** Replay: writes a queue file from its journal image into incoming/, forced (the caller fsyncs the directory). */
+    QueueName restoreFromJournal(QueueId id, byte[] image, int offset, int length) throws IOException {
+        Path file = path(QueueName.INCOMING, id);
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), fileAttributes)) {
+            ByteBuffer b = ByteBuffer.wrap(image, offset, length);
+            long at = 0;
+            while (b.hasRemaining()) {
+                at += channel.write(b, at);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            throw failure("restore queue file from the journal", id, file, e);
+        }
+        return QueueName.INCOMING;
+    }
+
+    /** Forces one queue file (fsync). */
+    void forceQueueFile(QueueName queue, QueueId id) throws IOException {
+        Path file = path(queue, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw failure("force queue file", id, file, e);
+        }
+    }
+
+    /**
+     * Finds a journaled message's queue file wherever qmgr or an admin moved it and forces it;
+     * returns its queue, or null if it is nowhere. The caller holds the entry's monitor, so it is
+     * not renamed meanwhile.
+     */
+    QueueName forceQueueFile(QueueId id) throws IOException {
+        for (QueueName queue : JournalReplay.QUEUES) {
+            Path file = path(queue, id);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                channel.force(true);
+                return queue;
+            } catch (NoSuchFileException e) {
+                // not in this queue
+            } catch (IOException e) {
+                throw failure("force queue file", id, file, e);
+            }
+        }
+        return null;
     }
 
     private enum Check { COMPLETE, PARTIAL, CORRUPT, GONE }
@@ -507,16 +745,32 @@ public final class Spool implements AutoCloseable {
         syncs.get(QueueName.PREPARED).sync();
     }
 
-    /** Counters since open: commits, removes, directory fsyncs. */
+    /** Counters since open: commits, removes, directory fsyncs, journal forces. */
     public SpoolStats stats() {
-        long all = syncs.values().stream().mapToLong(DirectorySync::fsyncs).sum();
-        return new SpoolStats(commits.get(), removes.get(), all, syncs.get(QueueName.INCOMING).fsyncs());
+        long all = syncs.values().stream().mapToLong(DirectorySync::fsyncs).sum() + journalSync.fsyncs();
+        Journal j = journal;
+        return new SpoolStats(commits.get(), removes.get(), all, syncs.get(QueueName.INCOMING).fsyncs(),
+                j == null ? 0 : j.images(), j == null ? 0 : j.forces(), j == null ? 0 : j.acceptForces(),
+                j == null ? 0 : j.materialized());
     }
 
-    /** Refuses new messages from now on; open writers may still commit or abort. */
+    /**
+     * Refuses new messages from now on; open writers may still commit or abort (without the
+     * journal). Closes the journal: its messages' queue files are forced and its segments deleted,
+     * so a stopped spool holds queue files only (what cannot be finished stays for recovery).
+     */
     @Override
     public void close() {
         closed = true;
+        Journal j = journal;
+        if (j != null) {
+            j.close();
+        }
+    }
+
+    /** The journal, if started (for tests). */
+    Journal journal() {
+        return journal;
     }
 
     // --- for QueueFileWriter

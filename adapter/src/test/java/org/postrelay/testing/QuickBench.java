@@ -86,11 +86,11 @@ public final class QuickBench {
             Arrays.sort(latencies);
             SpoolStats stats = master.spool().stats();
             System.out.printf("%2d senders, %d msgs of %d bytes: accept %.0f msg/s (p50 %.2f ms, p99 %.2f ms, "
-                            + "p99.9 %.2f ms), end to end %.0f msg/s, %.1f msgs per incoming fsync, deferred %d%n",
+                            + "p99.9 %.2f ms), end to end %.0f msg/s, %.1f msgs per accept fsync, deferred %d%n",
                     threads, messages, body.length, messages / secs(accepted - start),
                     latencies[messages / 2] / 1e6, latencies[(int) (messages * 0.99)] / 1e6,
                     latencies[(int) (messages * 0.999)] / 1e6, messages / secs(drained - start),
-                    stats.commitsPerIncomingFsync(), master.spool().count(QueueName.DEFERRED));
+                    stats.commitsPerAcceptFsync(), master.spool().count(QueueName.DEFERRED));
         }
     }
 
