@@ -61,6 +61,7 @@ public final class Master implements AutoCloseable {
         this.ownWorkers = ownWorkers;
         LocalTransport localTransport = LocalTransport.from(config, clock);
         this.maillog = Maillog.open(config, clock);
+        maillog.startWriter(workers::executeLongRunning);     // logging never waits for the disk
         config.warnings().forEach(w -> maillog.warning("postconf", w));
         localTransport.warnings().forEach(w -> maillog.warning(localTransport.role(), w));
         Path queueDirectory = Path.of(config.get(Parameters.QUEUE_DIRECTORY));
@@ -117,7 +118,7 @@ public final class Master implements AutoCloseable {
      * {@code dns} (tests: a DNS responder on loopback) instead of the system's resolver.
      */
     public static Master start(Config config, DnsResolver dns) throws IOException {
-        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 3;   // + qmgr, journal, a spare
+        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 4;   // + qmgr, journal, maillog, spare
         ExecutorWorkers workers = new ExecutorWorkers(threads);
         try {
             return new Master(config, workers, workers, Clock.systemDefaultZone(), dns);
