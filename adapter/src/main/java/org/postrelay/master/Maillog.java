@@ -12,7 +12,12 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.postrelay.config.Config;
@@ -38,15 +43,14 @@ public final class Maillog implements AutoCloseable {
     private final long pid = ProcessHandle.current().pid();
     private final BufferedWriter file;
 
-    /** Queued text the writer task has not appended yet (bounded: a caller waits beyond it). */
-    private static final int MAX_PENDING = 4 << 20;
-    private final Object queue = new Object();
-    private StringBuilder pending = new StringBuilder();    // guarded by queue
-    private long queued;                                     // lines queued so far, guarded by queue
-    private long written;                                    // lines the writer appended, guarded by queue
-    private boolean writerRunning;                           // guarded by queue
-    private boolean writerIdle;                              // guarded by queue
-    private boolean stopping;                                // guarded by queue
+    /** Lines queued and not yet appended beyond which a caller waits (memory stays bounded). */
+    private static final int MAX_QUEUED = 100_000;
+    private final Queue<String> lines = new ConcurrentLinkedQueue<>();   // in the order they were logged
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private volatile Thread writer;                          // the writer task's thread while it runs
+    private volatile boolean writerParked;
+    private volatile boolean stopping;
 
     private Maillog(Clock clock, String host, String syslogName, BufferedWriter file) {
         this.clock = clock;
@@ -88,25 +92,31 @@ public final class Maillog implements AutoCloseable {
         }
         String line = STAMP.format(ZonedDateTime.ofInstant(clock.instant(), ZoneId.systemDefault()))
                 + prefix + tag + text + "\n";
-        synchronized (queue) {
-            if (writerRunning) {
-                while (pending.length() > MAX_PENDING && writerRunning) {
-                    waitOn(queue);                   // the disk is far behind: keep memory bounded
-                }
-                if (writerRunning) {
-                    pending.append(line);
-                    queued++;
-                    if (writerIdle) {
-                        queue.notifyAll();
-                    }
-                    return;
-                }
+        if (writer != null) {
+            while (queued.get() - written.get() > MAX_QUEUED && writer != null) {
+                LockSupport.parkNanos(1_000_000);        // the disk is far behind
             }
+            lines.add(line);                             // no lock: a logging thread never waits
+            queued.incrementAndGet();
+            Thread w = writer;
+            if (writerParked && w != null) {
+                LockSupport.unpark(w);
+            }
+            if (writer != null || lines.isEmpty()) {
+                return;
+            }
+            drain();                                     // the writer stopped meanwhile: write it here
+            return;
         }
         append(line);
     }
 
     private synchronized void append(String text) {
+        appendUnlocked(text);
+    }
+
+    /** One write; the caller holds this object's monitor. */
+    private void appendUnlocked(String text) {
         try {
             file.write(text);
             file.flush();
@@ -120,88 +130,79 @@ public final class Maillog implements AutoCloseable {
      * then, and without maillog_file, each line is written by the thread that logs it.
      */
     public void startWriter(Executor background) {
-        if (file == null) {
+        if (file == null || stopping) {
             return;
-        }
-        synchronized (queue) {
-            if (writerRunning || stopping) {
-                return;
-            }
-            writerRunning = true;
         }
         try {
             background.execute(this::writer);
         } catch (RuntimeException e) {
-            synchronized (queue) {
-                writerRunning = false;
-            }
             LOGGER.log(Level.WARNING, "maillog: no writer task (" + e + "); lines are written as they come");
         }
     }
 
     private void writer() {
-        while (true) {
-            String chunk;
-            long upTo;
-            synchronized (queue) {
-                while (pending.length() == 0 && !stopping) {
-                    writerIdle = true;
-                    waitOn(queue);
-                    writerIdle = false;
+        writer = Thread.currentThread();
+        try {
+            while (!stopping) {
+                if (lines.isEmpty()) {
+                    writerParked = true;
+                    if (lines.isEmpty() && !stopping) {  // a line queued after the check unparks us
+                        LockSupport.parkNanos(100_000_000);
+                    }
+                    writerParked = false;
+                    continue;
                 }
-                if (pending.length() == 0) {
-                    writerRunning = false;
-                    queue.notifyAll();
-                    return;
-                }
-                chunk = pending.toString();
-                pending = new StringBuilder(Math.min(chunk.length(), 64 * 1024));
-                upTo = queued;
+                drain();
             }
-            append(chunk);
-            synchronized (queue) {
-                written = upTo;
-                queue.notifyAll();
+        } finally {
+            writer = null;
+            drain();                                     // what came before the stop
+        }
+    }
+
+    /** Appends every queued line, in order, in as few writes as it takes. */
+    private synchronized void drain() {
+        StringBuilder chunk = new StringBuilder();
+        long n = 0;
+        for (String line = lines.poll(); line != null; line = lines.poll()) {
+            chunk.append(line);
+            n++;
+            if (chunk.length() > 256 * 1024) {
+                appendUnlocked(chunk.toString());
+                chunk.setLength(0);
             }
         }
+        if (chunk.length() > 0) {
+            appendUnlocked(chunk.toString());
+        }
+        written.addAndGet(n);
     }
 
     /** Returns once every line logged before the call is in maillog_file. */
     public void flush() {
-        synchronized (queue) {
-            long target = queued;
-            while (writerRunning && written < target) {
-                waitOn(queue);
+        long target = queued.get();
+        while (written.get() < target) {
+            if (writer == null) {
+                drain();
+            } else {
+                LockSupport.parkNanos(1_000_000);
             }
-        }
-    }
-
-    private static void waitOn(Object monitor) {
-        try {
-            monitor.wait(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     /** Writes what is queued (the writer task stops) and closes maillog_file. */
     @Override
     public void close() {
-        String left;
-        synchronized (queue) {
-            stopping = true;
-            queue.notifyAll();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-            while (writerRunning && System.nanoTime() < deadline) {
-                waitOn(queue);
-            }
-            writerRunning = false;                   // a writer task that never ran: write the rest here
-            left = pending.toString();
-            pending.setLength(0);
+        stopping = true;
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
         }
-        if (!left.isEmpty()) {
-            append(left);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (writer != null && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
         }
+        drain();
         closeFile();
     }
 

@@ -84,7 +84,8 @@ public final class Master implements AutoCloseable {
                         + recovery.journalRestored() + " restored from the journal, " + recovery.journalRemoved()
                         + " removed as the journal records" : ""));
             }
-            spool.startJournal(workers::executeLongRunning);     // group commit of new messages
+            // group commit of new messages; a journaled message's file is written after, then qmgr is told
+            spool.startJournal(workers::executeLongRunning, id -> late.incoming(id));
             this.smtp = new SmtpClient(config, dns, SmtpLog.of(text -> maillog.log("smtp", text),
                     text -> maillog.warning("smtp", text)), clock);
             Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
@@ -118,7 +119,8 @@ public final class Master implements AutoCloseable {
      * {@code dns} (tests: a DNS responder on loopback) instead of the system's resolver.
      */
     public static Master start(Config config, DnsResolver dns) throws IOException {
-        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 4;   // + qmgr, journal, maillog, spare
+        // + qmgr, the journal's two tasks and its helpers, the maillog writer
+        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 12;
         ExecutorWorkers workers = new ExecutorWorkers(threads);
         try {
             return new Master(config, workers, workers, Clock.systemDefaultZone(), dns);

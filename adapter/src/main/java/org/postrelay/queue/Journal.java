@@ -10,16 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -39,6 +41,8 @@ final class Journal {
 
     private static final Logger LOG = Logger.getLogger("org.postrelay.queue");
     static final String DIRECTORY = "journal";
+    /** Queue files forced at once by the background task. */
+    private static final int MATERIALIZERS = 8;
 
     /**
      * How the journal sizes and retires segments.
@@ -46,12 +50,15 @@ final class Journal {
      * @param minSegment the first segment's size; a segment that filled up quickly is followed by a
      *                   larger one, up to {@code maxSegment}
      * @param graceNanos how long the messages of a full (sealed) segment may stay live before the
-     *                   background task forces their queue files
+     *                   background task forces their queue files: long enough for a backlog to be
+     *                   delivered (and removed) without them, as forcing them costs the per-file
+     *                   fsyncs the journal saves; it starts earlier when more than half of
+     *                   {@code maxSealed} segments wait
      * @param maxSealed  sealed segments waiting for retirement beyond which new messages wait
      *                   (memory and disk stay bounded when nothing is delivered)
      */
     record Settings(long minSegment, long maxSegment, long graceNanos, int maxSealed) {
-        static final Settings DEFAULT = new Settings(1 << 20, 8 << 20, TimeUnit.SECONDS.toNanos(2), 16);
+        static final Settings DEFAULT = new Settings(1 << 20, 8 << 20, TimeUnit.SECONDS.toNanos(30), 16);
     }
 
     /** One record waiting to be written; {@code failure} is set by the leader if it could not be. */
@@ -61,6 +68,7 @@ final class Journal {
         final byte[] rest;
         final int restLength;
         IOException failure;
+        JournalEntry entry;                              // set by the leader for an image written
 
         Record(byte type, QueueId id, byte[] rest, int restLength) {
             this.type = type;
@@ -85,6 +93,7 @@ final class Journal {
     private final DirectorySync directorySync;
     private final FileAttribute<?>[] fileAttributes;
     private final Settings settings;
+    private final Executor background;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition batchDone = lock.newCondition();
@@ -97,11 +106,21 @@ final class Journal {
     private final ArrayDeque<JournalSegment> sealed = new ArrayDeque<>();
     private long nextSequence;
     private long nextSize;
-    private boolean closing;                          // no new messages; REMOVED records still taken
+    private volatile boolean closing;                 // no new messages; REMOVED records still taken
     private boolean closed;                           // nothing taken
     private boolean backgroundStarted;
     private final CountDownLatch backgroundDone = new CountDownLatch(1);
     private ByteBuffer out = ByteBuffer.allocateDirect(256 * 1024);      // the leader's
+
+    /** Queue files waiting for the file writer beyond which committers wait (memory stays bounded). */
+    private static final int MAX_FILES_PENDING = 20_000;
+    private final Queue<PendingFile> files = new ConcurrentLinkedQueue<>();
+    private final Queue<PendingFile> failedFiles = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger filesPending = new AtomicInteger();
+    private final AtomicLong filesWritten = new AtomicLong();
+    private volatile Thread fileWriter;                  // the file writer task's thread while it runs
+    private volatile boolean fileWriterParked;
+    private volatile boolean stopFiles;
 
     private final ReentrantLock retireLock = new ReentrantLock();
     private final Map<QueueId, JournalEntry> entries = new ConcurrentHashMap<>();
@@ -111,8 +130,9 @@ final class Journal {
     private final AtomicLong materialized = new AtomicLong();
 
     private Journal(Spool spool, Path directory, DirectorySync directorySync, FileAttribute<?>[] fileAttributes,
-                    Settings settings) {
+                    Settings settings, Executor background) {
         this.spool = spool;
+        this.background = background;
         this.directory = directory;
         this.directorySync = directorySync;
         this.fileAttributes = fileAttributes;
@@ -131,9 +151,10 @@ final class Journal {
             throw new IllegalStateException("the journal " + directory + " holds segments of an earlier run: "
                     + "Spool.recover() replays them before a new journal starts");
         }
-        Journal journal = new Journal(spool, directory, directorySync, fileAttributes, settings);
+        Journal journal = new Journal(spool, directory, directorySync, fileAttributes, settings, background);
         journal.spare = journal.makeSegment();
         try {
+            background.execute(journal::fileWriterLoop);
             background.execute(journal::background);
         } catch (RuntimeException e) {
             journal.close();
@@ -166,24 +187,127 @@ final class Journal {
     }
 
     /**
-     * Journals the complete image of a new queue file; it is durable when this returns true. False
-     * when the journal takes no new messages (it is closing): the caller forces the file itself.
+     * Journals the complete image of a new queue file; the message is durable when this returns
+     * its entry (then hand the image to {@link #fileWanted}). Null when the journal takes no new
+     * messages (it is closing): the caller writes and forces the file itself.
      */
-    boolean append(QueueId id, byte[] image, int length) throws IOException {
+    JournalEntry append(QueueId id, byte[] image, int length) throws IOException {
         Record record = new Record(JournalSegment.IMAGE, id, image, length);
+        while (!closing && filesPending.get() >= MAX_FILES_PENDING && fileWriter != null) {
+            LockSupport.parkNanos(1_000_000);            // the file writer is far behind: memory stays bounded
+        }
         lock.lock();
         try {
             while (!closing && sealed.size() >= settings.maxSealed()) {
                 holdBack();
             }
             if (closing) {
-                return false;
+                return null;
             }
             commit(record);
-            return true;
+            return record.entry;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A durable message's queue file is wanted in incoming/: the file writer task writes it (the
+     * committer returns at once), or, while no such task runs, the committer itself.
+     */
+    void fileWanted(JournalEntry entry, byte[] image, int length) {
+        PendingFile file = new PendingFile(entry, image, length);
+        if (fileWriter != null) {
+            filesPending.incrementAndGet();
+            files.add(file);
+            Thread writer = fileWriter;
+            if (fileWriterParked && writer != null) {
+                LockSupport.unpark(writer);
+            }
+            if (fileWriter == null) {
+                writeQueuedFiles();                      // it stopped meanwhile: write ours here
+            }
+            return;
+        }
+        writeFile(file);
+    }
+
+    /** A queue file to write from its image. */
+    private record PendingFile(JournalEntry entry, byte[] image, int length) {
+    }
+
+    /** The file writer task: writes queued files in order, parks when there are none. */
+    private void fileWriterLoop() {
+        lock.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            fileWriter = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            long nextRetry = System.nanoTime();
+            while (!stopFiles) {
+                PendingFile file = files.poll();
+                if (file != null) {
+                    filesPending.decrementAndGet();
+                    writeFile(file);
+                    continue;
+                }
+                if (!failedFiles.isEmpty() && System.nanoTime() - nextRetry >= 0) {
+                    retryFailedFiles();
+                    nextRetry = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                }
+                fileWriterParked = true;
+                if (files.isEmpty() && !stopFiles) {     // a file queued after the check unparks us
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                fileWriterParked = false;
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "journal: file writer stopped: " + e, e);
+        } finally {
+            fileWriter = null;
+            writeQueuedFiles();                          // what was queued before it stopped
+        }
+    }
+
+    private void writeQueuedFiles() {
+        for (PendingFile file = files.poll(); file != null; file = files.poll()) {
+            filesPending.decrementAndGet();
+            writeFile(file);
+        }
+    }
+
+    private void retryFailedFiles() {
+        for (int n = failedFiles.size(); n > 0; n--) {
+            PendingFile file = failedFiles.poll();
+            if (file == null) {
+                return;
+            }
+            writeFile(file);
+        }
+    }
+
+    /** Writes one queue file; on failure it is tried again later (the journal keeps the message meanwhile). */
+    private void writeFile(PendingFile file) {
+        JournalEntry entry = file.entry();
+        try {
+            spool.writeJournaledFile(entry.id, file.image(), file.length());
+        } catch (IOException e) {
+            LOG.warning(entry.id + ": " + e.getMessage() + " (the message is safe in the journal; tried again later)");
+            failedFiles.add(file);
+            return;
+        }
+        synchronized (entry) {
+            if (entry.state() == JournalEntry.State.NO_FILE) {
+                entry.state(JournalEntry.State.LIVE);
+            }
+        }
+        filesWritten.incrementAndGet();
+        spool.fileReady(entry.id);
     }
 
     /** Journals that a message was removed; durable on return (no replay brings it back). */
@@ -281,6 +405,7 @@ final class Journal {
                         if (r.type == JournalSegment.IMAGE) {
                             accepted = true;
                             JournalEntry entry = new JournalEntry(r.id, segment);
+                            r.entry = entry;
                             segment.entries.add(entry);
                             entries.put(r.id, entry);
                             images.incrementAndGet();
@@ -461,6 +586,9 @@ final class Journal {
                                 + " (a committer will try again)");
                     }
                 }
+                if (fileWriter == null && !failedFiles.isEmpty()) {
+                    retryFailedFiles();
+                }
                 retireRound(false);
                 lock.lock();
                 try {
@@ -500,7 +628,8 @@ final class Journal {
                 if (oldest == null) {
                     return progress;
                 }
-                boolean due = urgent || System.nanoTime() - oldest.sealedAt >= settings.graceNanos();
+                boolean due = urgent || System.nanoTime() - oldest.sealedAt >= settings.graceNanos()
+                        || sealedCount() > settings.maxSealed() / 2;       // falling behind: start before it blocks
                 if (!settle(oldest, due)) {
                     return progress;
                 }
@@ -554,28 +683,53 @@ final class Journal {
     /**
      * Forces the queue files of live messages and then the directories they are in; a message
      * counts as materialized only if it was not renamed meanwhile (else it is tried again later).
+     * The files are forced by up to {@value #MATERIALIZERS} tasks at once: ext4 (and others) merge
+     * concurrent fsyncs into one journal commit, where forcing them one after another costs a
+     * commit each.
      */
     private void materialize(List<JournalEntry> candidates) {
-        Map<JournalEntry, Integer> forced = new LinkedHashMap<>();
-        Set<QueueName> queues = EnumSet.noneOf(QueueName.class);
+        List<JournalEntry> live = new ArrayList<>();
         for (JournalEntry e : candidates) {
-            synchronized (e) {
-                if (e.state() != JournalEntry.State.LIVE) {
-                    continue;
+            if (e.state() == JournalEntry.State.LIVE) {
+                live.add(e);
+            }
+        }
+        if (live.isEmpty()) {
+            return;
+        }
+        Map<JournalEntry, Integer> forced = new ConcurrentHashMap<>();
+        Set<QueueName> queues = ConcurrentHashMap.newKeySet();
+        Queue<JournalEntry> todo = new ConcurrentLinkedQueue<>(live);
+        int[] helping = {0};                             // helpers at work, guarded by itself
+        Runnable helper = () -> {
+            synchronized (helping) {
+                helping[0]++;
+            }
+            try {
+                forceFiles(todo, forced, queues);
+            } finally {
+                synchronized (helping) {
+                    helping[0]--;
+                    helping.notifyAll();
                 }
+            }
+        };
+        int helpers = Math.min(MATERIALIZERS, live.size() / 16) - 1;
+        for (int t = 0; t < helpers; t++) {
+            try {
+                background.execute(helper);
+            } catch (RuntimeException refused) {
+                break;                                   // no worker free: fewer helpers
+            }
+        }
+        forceFiles(todo, forced, queues);                // never waits for a helper that has not started
+        synchronized (helping) {
+            while (helping[0] > 0) {
                 try {
-                    QueueName queue = spool.forceQueueFile(e.id);
-                    if (queue == null) {
-                        e.state(JournalEntry.State.OWES_REMOVAL);
-                        LOG.warning(e.id + ": queue file vanished from the spool (removed by hand?): "
-                                + "recording its removal in the journal");
-                        continue;
-                    }
-                    queues.add(queue);
-                    forced.put(e, e.moves());
-                } catch (IOException ex) {
-                    LOG.warning("journal: " + e.id + ": cannot force its queue file: " + ex.getMessage()
-                            + " (tried again later)");
+                    helping.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
         }
@@ -596,6 +750,30 @@ final class Journal {
                 }
             }
         });
+    }
+
+    private void forceFiles(Queue<JournalEntry> todo, Map<JournalEntry, Integer> forced, Set<QueueName> queues) {
+        for (JournalEntry e = todo.poll(); e != null; e = todo.poll()) {
+            synchronized (e) {                           // not renamed while its file is found and forced
+                if (e.state() != JournalEntry.State.LIVE) {
+                    continue;
+                }
+                try {
+                    QueueName queue = spool.forceQueueFile(e.id);
+                    if (queue == null) {
+                        e.state(JournalEntry.State.OWES_REMOVAL);
+                        LOG.warning(e.id + ": queue file vanished from the spool (removed by hand?): "
+                                + "recording its removal in the journal");
+                        continue;
+                    }
+                    queues.add(queue);
+                    forced.put(e, e.moves());
+                } catch (IOException ex) {
+                    LOG.warning("journal: " + e.id + ": cannot force its queue file: " + ex.getMessage()
+                            + " (tried again later)");
+                }
+            }
+        }
     }
 
     /** Deletes a settled segment durably, then forgets its messages. */
@@ -643,6 +821,17 @@ final class Journal {
         } finally {
             lock.unlock();
         }
+        stopFiles = true;                                // the queued files are written first
+        Thread writer = fileWriter;
+        if (writer != null) {
+            LockSupport.unpark(writer);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (fileWriter != null && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        writeQueuedFiles();
+        retryFailedFiles();
         try {
             if (started && !backgroundDone.await(30, TimeUnit.SECONDS)) {
                 LOG.warning("journal: the background task did not stop within 30 s");
@@ -726,6 +915,16 @@ final class Journal {
     /** Forces that carried at least one new message. */
     long acceptForces() {
         return acceptForces.get();
+    }
+
+    /** Whether the file writer task runs (for tests). */
+    boolean fileWriterRunning() {
+        return fileWriter != null;
+    }
+
+    /** Queue files the file writer (or a committer) wrote from their images. */
+    long filesWritten() {
+        return filesWritten.get();
     }
 
     /** Messages journaled so far. */

@@ -7,7 +7,9 @@ package org.postrelay.queue;
 final class JournalEntry {
 
     enum State {
-        /** Only the journal makes it durable: its queue file may not be on disk yet. */
+        /** Durable in the journal; its queue file is not written yet (the file writer's turn). */
+        NO_FILE,
+        /** Only the journal makes it durable: its queue file is written but may not be on disk yet. */
         LIVE,
         /** Its queue file and directory entry are forced: the journal is no longer needed for it. */
         MATERIALIZED,
@@ -21,7 +23,7 @@ final class JournalEntry {
 
     final QueueId id;
     final JournalSegment segment;
-    private State state = State.LIVE;
+    private State state = State.NO_FILE;
     private int moves;                               // renames since the entry was made
 
     JournalEntry(QueueId id, JournalSegment segment) {

@@ -28,7 +28,7 @@ final class QueueFileWriter implements SpoolWriter {
     private final DirectorySync directorySync;         // of the directory the file is in
     private final QueueId id;
     private final Path file;
-    private final FileChannel channel;
+    private FileChannel channel;                      // null until made (journaled: maybe never here)
     private final Journal journal;                    // null: force the file itself
     private byte[] buffer;
     private int buffered;                             // bytes in buffer
@@ -90,21 +90,25 @@ final class QueueFileWriter implements SpoolWriter {
             }
             ByteBuffer end = QueueFile.endRecord(flushed + buffered);
             append(end.array(), 0, end.remaining());
-            boolean whole = flushed == 0;                // the complete file is in the buffer
-            flush();
-            if (journal != null && whole && journal.append(id, buffer, (int) flushed)) {
-                channel.close();                         // durable through the journal
-            } else {
-                channel.force(true);
-                channel.close();
-                directorySync.sync();
+            if (journal != null && channel == null) {    // the complete file is in the buffer
+                JournalEntry entry = journal.append(id, buffer, buffered);
+                if (entry != null) {                     // durable: the file writer makes the file
+                    state = State.COMMITTED;
+                    spool.committed(id, false);
+                    journal.fileWanted(entry, buffer, buffered);
+                    return id;
+                }
             }
+            flush();                                     // the direct path: this file, forced
+            channel.force(true);
+            channel.close();
+            directorySync.sync();
         } catch (IOException e) {
             abort();
             throw Spool.failure("commit queue file", id, file, e);
         }
         state = State.COMMITTED;
-        spool.committed(id);
+        spool.committed(id, true);
         return id;
     }
 
@@ -121,6 +125,10 @@ final class QueueFileWriter implements SpoolWriter {
             return;
         }
         state = State.ABORTED;
+        if (channel == null) {
+            spool.aborted(id);                           // nothing on disk yet
+            return;
+        }
         try {
             channel.close();
         } catch (IOException e) {
@@ -150,6 +158,7 @@ final class QueueFileWriter implements SpoolWriter {
                 }
             }
             if (buffered == 0 && len >= BUFFER) {
+                openFile();
                 writeFully(ByteBuffer.wrap(b, off, len), flushed);   // large write: skip the copy
                 flushed += len;
                 return;
@@ -169,10 +178,18 @@ final class QueueFileWriter implements SpoolWriter {
 
     /** Writes the buffer out; its bytes stay in it (the journal takes them from there at commit). */
     private void flush() throws IOException {
+        openFile();
         if (buffered > 0) {
             writeFully(ByteBuffer.wrap(buffer, 0, buffered), flushed);
             flushed += buffered;
             buffered = 0;
+        }
+    }
+
+    /** Makes the file if it is not there yet: the message outgrew the buffer, or the journal refused it. */
+    private void openFile() throws IOException {
+        if (channel == null) {
+            channel = spool.createQueueFile(file);
         }
     }
 

@@ -58,6 +58,7 @@ public final class Spool implements AutoCloseable {
     private final Set<Path> strayNamesWarned = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile Journal journal;
+    private volatile Consumer<QueueId> fileListener;
 
     private Spool(Path directory, FileAttribute<?>[] fileAttributes, FileAttribute<?>[] directoryAttributes,
                   DirectorySync.Syncer syncer) throws IOException {
@@ -117,20 +118,24 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Turns on the accept journal: from now on a new message in incoming/ is acknowledged once its
+     * Turns on the accept journal: from now on a new message for incoming/ is acknowledged once its
      * image is forced in the shared journal (one fdatasync per batch of concurrent committers)
-     * instead of by forcing its own file and directory. Call after {@link #recover()}, which replays
-     * what an earlier run left in the journal. Its background task (a spare segment kept ready,
-     * queue files forced after a grace period, finished segments deleted) runs on {@code background}
-     * until {@link #close()}.
+     * instead of by forcing its own file and directory. Its queue file is written after that, off
+     * the committer's path, by the journal's file writer, which then tells {@code fileReady} (qmgr:
+     * the message can be taken; until then {@link #isBeingWritten} is true). Call after
+     * {@link #recover()}, which replays what an earlier run left in the journal. Its background
+     * tasks (the file writer; a spare segment kept ready, queue files forced after a grace period,
+     * finished segments deleted) run on {@code background} until {@link #close()}.
      *
      * @throws IllegalStateException if the journal directory still holds segments (recover first)
      */
-    public void startJournal(Executor background) throws IOException {
-        startJournal(background, Journal.Settings.DEFAULT);
+    public void startJournal(Executor background, Consumer<QueueId> fileReady) throws IOException {
+        startJournal(background, fileReady, Journal.Settings.DEFAULT);
     }
 
-    synchronized void startJournal(Executor background, Journal.Settings settings) throws IOException {
+    synchronized void startJournal(Executor background, Consumer<QueueId> fileReady, Journal.Settings settings)
+            throws IOException {
+        this.fileListener = fileReady;
         if (journal != null) {
             throw new IllegalStateException("the journal of " + directory + " is already started");
         }
@@ -172,6 +177,10 @@ public final class Spool implements AutoCloseable {
         if (closed) {
             throw new IOException("create queue file: the spool " + directory + " is closed");
         }
+        Journal j = target == QueueName.INCOMING ? journal : null;
+        if (j != null) {
+            return createJournaled(j, header);
+        }
         for (int attempt = 0; ; attempt++) {
             QueueId id = QueueId.next();
             Path file = path(target, id);
@@ -203,6 +212,62 @@ public final class Spool implements AutoCloseable {
                 beingWritten.remove(id);
                 throw failure("create queue file", id, file, e);
             }
+        }
+    }
+
+    /**
+     * A new message for the journal: its queue file is made only once the message is durable (by
+     * the journal's file writer), or earlier if it outgrows the writer's buffer.
+     */
+    private SpoolWriter createJournaled(Journal j, byte[] header) throws IOException {
+        // No look-up of the name on this path (a directory look-up can wait behind a create): ids
+        // are unique in this JVM and only this engine, which holds the spool's lock, writes to
+        // incoming/; the file is still made exclusively, and a clash is reported then.
+        QueueId id = QueueId.next();
+        beingWritten.add(id);
+        return new QueueFileWriter(this, id, path(QueueName.INCOMING, id), null, header,
+                syncs.get(QueueName.INCOMING), j);
+    }
+
+    /** Creates a new queue file exclusively, 0600. */
+    FileChannel createQueueFile(Path file) throws IOException {
+        return FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileAttributes);
+    }
+
+    /**
+     * The journal's file writer: writes a durable (journaled) message's queue file into incoming/,
+     * unforced, from its image; a file cut short by a failure is removed.
+     */
+    void writeJournaledFile(QueueId id, byte[] image, int length) throws IOException {
+        Path file = path(QueueName.INCOMING, id);
+        FileChannel created;
+        try {
+            created = createQueueFile(file);
+        } catch (IOException e) {                // a clash leaves the other file alone
+            throw failure("write queue file from the journal", id, file, e);
+        }
+        try (FileChannel channel = created) {
+            ByteBuffer b = ByteBuffer.wrap(image, 0, length);
+            long at = 0;
+            while (b.hasRemaining()) {
+                at += channel.write(b, at);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // recovery removes a file without END
+            }
+            throw failure("write queue file from the journal", id, file, e);
+        }
+    }
+
+    /** A journaled message's queue file is in incoming/: qmgr may take it now. */
+    void fileReady(QueueId id) {
+        beingWritten.remove(id);
+        Consumer<QueueId> listener = fileListener;
+        if (listener != null) {
+            listener.accept(id);
         }
     }
 
@@ -776,9 +841,12 @@ public final class Spool implements AutoCloseable {
     // --- for QueueFileWriter
 
 
-    void committed(QueueId id) {
+    /** @param fileWritten false when the journal's file writer makes the file later ({@link #fileReady}) */
+    void committed(QueueId id, boolean fileWritten) {
         commits.incrementAndGet();
-        beingWritten.remove(id);
+        if (fileWritten) {
+            beingWritten.remove(id);
+        }
     }
 
     void aborted(QueueId id) {

@@ -49,6 +49,8 @@ class JournalTest {
     Path dir;
 
     private final List<ExecutorService> executors = new ArrayList<>();
+    /** Queue files the journal's file writer announced (qmgr's hint in the engine). */
+    private final Set<QueueId> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Spool> abandoned = new ArrayList<>();
 
     @AfterEach
@@ -70,7 +72,7 @@ class JournalTest {
     private Spool journaled(Path spoolDir, Executor background, Journal.Settings settings) throws IOException {
         Spool spool = Spool.open(spoolDir);
         spool.recover();
-        spool.startJournal(background, settings);
+        spool.startJournal(background, ready::add, settings);
         return spool;
     }
 
@@ -93,6 +95,10 @@ class JournalTest {
 
     private static List<Path> segments(Path spoolDir) throws IOException {
         return Journal.segments(spoolDir.resolve(Journal.DIRECTORY));
+    }
+
+    private static void awaitFiles(Spool spool, List<QueueId> ids) throws InterruptedException {
+        await("queue files written", () -> ids.stream().noneMatch(spool::isBeingWritten));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -126,6 +132,9 @@ class JournalTest {
             }
             start.countDown();
             Set<QueueId> all = new HashSet<>();
+            for (Future<List<QueueId>> result : results) {
+                awaitFiles(spool, result.get(2, TimeUnit.MINUTES));
+            }
             for (int t = 0; t < threads; t++) {
                 List<QueueId> ids = results.get(t).get(2, TimeUnit.MINUTES);
                 for (int i = 0; i < ids.size(); i++) {
@@ -135,11 +144,40 @@ class JournalTest {
                     assertArrayEquals(body("t" + t + "-" + i), SpoolTest.readContent(spool, QueueName.INCOMING, envelope));
                 }
             }
+            assertEquals(all, ready, "each queue file announced once written");
             SpoolStats stats = spool.stats();
             assertEquals(threads * perThread, stats.commits());
             assertEquals(threads * perThread, stats.journaled(), "every small message goes through the journal");
             assertEquals(0, stats.incomingFsyncs(), "no directory fsync on the accept path: " + stats);
             assertTrue(stats.acceptForces() > 0 && stats.acceptForces() < stats.commits(), "forces shared: " + stats);
+        }
+    }
+
+    @Test
+    void theFileWriterShouldWriteAndAnnounceTheQueueFileAfterTheCommitReturns() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService executor = Executors.newCachedThreadPool();
+        executors.add(executor);
+        Executor held = task -> executor.execute(() -> {  // the background tasks start only when released
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            task.run();
+        });
+        try (Spool spool = journaled(dir, held, Journal.Settings.DEFAULT)) {
+            QueueId inline = queue(spool, "inline");      // no file writer yet: the committer writes it
+            assertTrue(Files.exists(spool.path(QueueName.INCOMING, inline)));
+            assertFalse(spool.isBeingWritten(inline));
+            assertEquals(Set.of(inline), ready);
+            release.countDown();
+            await("the file writer runs", () -> spool.journal().fileWriterRunning());
+            QueueId later = queue(spool, "later");
+            awaitFiles(spool, List.of(later));
+            assertEquals(Set.of(inline, later), ready);
+            assertArrayEquals(body("later"), SpoolTest.readContent(spool, QueueName.INCOMING,
+                    spool.read(QueueName.INCOMING, later)));
         }
     }
 
@@ -293,6 +331,7 @@ class JournalTest {
             for (int i = 0; i < 60; i++) {              // several segments' worth
                 ids.add(queue(spool, "m" + i));
             }
+            awaitFiles(spool, ids);
             Journal journal = spool.journal();
             await("full segments retired", () -> journal.sealedCount() == 0);
             assertTrue(spool.stats().materialized() > 0, spool.stats().toString());
@@ -396,7 +435,7 @@ class JournalTest {
         crash(spool);
         try (Spool restarted = Spool.open(dir)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> restarted.startJournal(NO_BACKGROUND));
+                    () -> restarted.startJournal(NO_BACKGROUND, id -> { }));
             assertTrue(e.getMessage().contains("recover"), e.getMessage());
         }
     }
@@ -410,7 +449,7 @@ class JournalTest {
                 throw new IOException("Input/output error");
             }
         })) {
-            IOException e = assertThrows(IOException.class, () -> spool.startJournal(NO_BACKGROUND));
+            IOException e = assertThrows(IOException.class, () -> spool.startJournal(NO_BACKGROUND, id -> { }));
             assertTrue(e.getMessage().contains("journal") && e.getMessage().contains("Input/output error"),
                     e.getMessage());
             assertEquals(1, calls.get());
@@ -427,7 +466,7 @@ class JournalTest {
             }
         });
         abandoned.add(spool);
-        spool.startJournal(NO_BACKGROUND, new Journal.Settings(4 * 1024, 4 * 1024, 0, 16));
+        spool.startJournal(NO_BACKGROUND, id -> { }, new Journal.Settings(4 * 1024, 4 * 1024, 0, 16));
         List<QueueId> ok = new ArrayList<>();
         IOException failure = null;
         for (int i = 0; i < 50 && failure == null; i++) {

@@ -51,7 +51,7 @@ public final class SpoolCommitBench {
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         try (Spool spool = Spool.open(dir)) {
             if (journal) {
-                spool.startJournal(pool);
+                spool.startJournal(pool, id -> { });
             }
             CountDownLatch start = new CountDownLatch(1);
             long[] deadline = new long[1];
