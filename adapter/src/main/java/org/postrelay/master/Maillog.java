@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -51,6 +52,7 @@ public final class Maillog implements AutoCloseable {
     private volatile Thread writer;                          // the writer task's thread while it runs
     private volatile boolean writerParked;
     private volatile boolean stopping;
+    private volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, null, null);
 
     private Maillog(Clock clock, String host, String syslogName, BufferedWriter file) {
         this.clock = clock;
@@ -90,8 +92,7 @@ public final class Maillog implements AutoCloseable {
             LOGGER.log(level, tag + text);
             return;
         }
-        String line = STAMP.format(ZonedDateTime.ofInstant(clock.instant(), ZoneId.systemDefault()))
-                + prefix + tag + text + "\n";
+        String line = stamp(clock.instant()) + prefix + tag + text + "\n";
         if (writer != null) {
             while (queued.get() - written.get() > MAX_QUEUED && writer != null) {
                 LockSupport.parkNanos(1_000_000);        // the disk is far behind
@@ -109,6 +110,20 @@ public final class Maillog implements AutoCloseable {
             return;
         }
         append(line);
+    }
+
+    /** The time stamp of a line; formatted once per second (every line of a busy second shares it). */
+    private String stamp(Instant now) {
+        ZoneId zone = ZoneId.systemDefault();
+        Stamp s = lastStamp;
+        if (s.epochSecond() != now.getEpochSecond() || !zone.equals(s.zone())) {
+            s = new Stamp(now.getEpochSecond(), zone, STAMP.format(ZonedDateTime.ofInstant(now, zone)));
+            lastStamp = s;
+        }
+        return s.text();
+    }
+
+    private record Stamp(long epochSecond, ZoneId zone, String text) {
     }
 
     private synchronized void append(String text) {
