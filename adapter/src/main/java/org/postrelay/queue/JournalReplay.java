@@ -55,6 +55,15 @@ final class JournalReplay {
                     return;
                 }
                 QueueName found = spool.findCompleteForReplay(id, touched);
+                if (found != null && !spool.matchesImage(found, id, payload, offset, length)) {
+                    LOG.info(id + ": the file in " + found.directoryName() + "/ is not the journaled message "
+                            + "(a reused file whose new content was lost): rewritten from the journal");
+                    if (found != QueueName.CORRUPT) {    // corrupt/ is the admin's: never deleted
+                        Files.delete(spool.path(found, id));
+                        touched.add(found);
+                    }
+                    found = null;
+                }
                 if (found != null) {
                     spool.forceQueueFile(found, id);
                     touched.add(found);

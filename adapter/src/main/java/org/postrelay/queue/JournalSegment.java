@@ -31,7 +31,7 @@ final class JournalSegment {
     /** The message was removed (delivered, bounced or deleted): its image must not be replayed. */
     static final byte REMOVED = 'X';
 
-    private static final int ZERO_CHUNK = 1 << 20;
+    private static final int ZERO_CHUNK = 256 * 1024;
 
     final long sequence;
     final Path file;
@@ -89,6 +89,7 @@ final class JournalSegment {
                 zeros.clear();
                 zeros.limit((int) Math.min(ZERO_CHUNK, capacity - at));
                 at += writeFully(channel, zeros, at);
+                channel.force(false);            // small flushes: a journal force never waits behind megabytes
             }
             channel.force(true);
             return new JournalSegment(sequence, file, channel, capacity);

@@ -43,12 +43,19 @@ public final class Spool implements AutoCloseable {
     private static final String DEFER_DIRECTORY = "defer";
     private static final int CREATE_ATTEMPTS = 10;
     private static final int MAX_STRAY_WARNINGS = 1000;
+    private static final String REUSE_DIRECTORY = "reuse";
+    /** Files of removed messages kept for reuse: at most this many, each at most REUSE_MAX_SIZE bytes. */
+    private static final int REUSE_MAX = 4096;
+    private static final long REUSE_MAX_SIZE = 64 * 1024;
 
     private final Path directory;
     private final Map<QueueName, Path> queues = new EnumMap<>(QueueName.class);
     private final Map<QueueName, DirectorySync> syncs = new EnumMap<>(QueueName.class);
     private final Path deferDirectory;
     private final Path journalDirectory;
+    private final Path reuseDirectory;
+    private final java.util.Queue<Path> reusable = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger reusableCount = new java.util.concurrent.atomic.AtomicInteger();
     private final DirectorySync journalSync;
     private final FileAttribute<?>[] fileAttributes;
     private final FileAttribute<?>[] directoryAttributes;
@@ -75,6 +82,7 @@ public final class Spool implements AutoCloseable {
         this.deferDirectory = directory.resolve(DEFER_DIRECTORY);
         makeDirectory(deferDirectory, directoryAttributes, false);
         this.journalDirectory = directory.resolve(Journal.DIRECTORY);
+        this.reuseDirectory = directory.resolve(REUSE_DIRECTORY);
         this.journalSync = new DirectorySync(journalDirectory, syncer);
     }
 
@@ -143,6 +151,15 @@ public final class Spool implements AutoCloseable {
             throw new IOException("start journal: the spool " + directory + " is closed");
         }
         makeDirectory(journalDirectory, directoryAttributes, false);
+        makeDirectory(reuseDirectory, directoryAttributes, false);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(reuseDirectory)) {
+            for (Path file : files) {                // what the last run left for reuse
+                if (reusableCount.get() < REUSE_MAX && QueueId.isValid(file.getFileName().toString())) {
+                    reusable.add(file);
+                    reusableCount.incrementAndGet();
+                }
+            }
+        }
         journal = Journal.start(this, journalDirectory, journalSync, fileAttributes, background, settings);
     }
 
@@ -240,6 +257,9 @@ public final class Spool implements AutoCloseable {
      */
     void writeJournaledFile(QueueId id, byte[] image, int length) throws IOException {
         Path file = path(QueueName.INCOMING, id);
+        if (writeIntoReused(file, image, length)) {
+            return;
+        }
         FileChannel created;
         try {
             created = createQueueFile(file);
@@ -495,13 +515,71 @@ public final class Spool implements AutoCloseable {
         removes.incrementAndGet();
     }
 
+    /**
+     * Takes a finished message's file out of its queue: with the journal running, a small file is
+     * renamed into reuse/ for the file writer's next message (no inode is freed and allocated again:
+     * on ext4 without a journal, allocating an inode scans every recently deleted one, ~0.7 ms of
+     * CPU per file under steady churn, against ~0.1 ms for the renames); otherwise it is unlinked.
+     */
     private void unlink(QueueId id, Path file) throws IOException {
         try {
-            Files.delete(file);
+            if (!recycle(file)) {
+                Files.delete(file);
+            }
         } catch (IOException e) {
             throw failure("remove queue file", id, file, e);
         }
         deleteDeferLog(id);
+    }
+
+    private boolean recycle(Path file) throws IOException {
+        if (journal == null || reusableCount.get() >= REUSE_MAX) {
+            return false;
+        }
+        long size = Files.size(file);                // NoSuchFileException: not there, as unlink would say
+        if (size > REUSE_MAX_SIZE) {
+            return false;
+        }
+        Path target = reuseDirectory.resolve(file.getFileName());
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        reusable.add(target);
+        reusableCount.incrementAndGet();
+        return true;
+    }
+
+    /**
+     * The file writer's new queue file: a reused one, overwritten with the image, truncated and
+     * renamed into incoming/; null when none is at hand (or it failed: the caller creates one).
+     */
+    private boolean writeIntoReused(Path file, byte[] image, int length) {
+        Path reused = reusable.poll();
+        if (reused == null) {
+            return false;
+        }
+        reusableCount.decrementAndGet();
+        try {
+            try (FileChannel channel = FileChannel.open(reused, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(image, 0, length);
+                long at = 0;
+                while (b.hasRemaining()) {
+                    at += channel.write(b, at);
+                }
+                channel.truncate(length);
+            }
+            if (Files.exists(file)) {
+                throw new FileAlreadyExistsException(file.toString());
+            }
+            Files.move(reused, file, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException e) {
+            LOG.fine("cannot reuse " + reused + " for " + file + ": " + e + " (a new file is made)");
+            try {
+                Files.deleteIfExists(reused);
+            } catch (IOException ignored) {
+                // reuse/ is never read: a leftover does no harm
+            }
+            return false;
+        }
     }
 
     void deleteDeferLog(QueueId id) {
@@ -714,6 +792,37 @@ public final class Spool implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * Replay: whether the complete file found for a journaled message is that message: the image
+     * byte for byte but for what is changed in place (the control record and the recipients'
+     * status bytes). After a power loss a file renamed from reuse/ may still hold the old message
+     * it was reused from; such a file is not this message.
+     */
+    boolean matchesImage(QueueName queue, QueueId id, byte[] image, int offset, int length) throws IOException {
+        Path file = path(queue, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() != length) {
+                return false;
+            }
+            long[] statusOffsets = QueueFile.parse(channel, id, file).statusOffsets();
+            ByteBuffer bytes = ByteBuffer.allocate(length);
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes, bytes.position()) < 0) {
+                    return false;
+                }
+            }
+            byte[] found = bytes.array();
+            for (long at : statusOffsets) {
+                found[(int) at] = image[offset + (int) at];
+            }
+            int control = (int) QueueFile.CONTROL_PAYLOAD_OFFSET;
+            System.arraycopy(image, offset + control, found, control, QueueFile.INSTANT_SIZE);
+            return java.util.Arrays.equals(found, 0, length, image, offset, offset + length);
+        } catch (CorruptQueueFileException e) {
+            return false;
+        }
     }
 
     /** Replay: writes a queue file from its journal image into incoming/, forced (the caller fsyncs the directory). */

@@ -182,6 +182,51 @@ class JournalTest {
     }
 
     @Test
+    void removedFilesShouldBeReusedForNewMessages() throws Exception {
+        try (Spool spool = journaled(NO_BACKGROUND)) {
+            QueueId first = queue(spool, "first");
+            spool.move(first, QueueName.INCOMING, QueueName.ACTIVE);
+            spool.remove(QueueName.ACTIVE, first);
+            Path reuse = dir.resolve("reuse");
+            assertEquals(List.of(reuse.resolve(first.toString())), list(reuse), "kept for reuse, out of every queue");
+            assertFalse(Files.exists(spool.path(QueueName.ACTIVE, first)));
+            QueueId second = SpoolTest.queue(spool, "s@example.com", List.of("b@example.org"),
+                    "Subject: short\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII));   // shorter than the first
+            assertEquals(List.of(), list(reuse), "the file was reused");
+            Envelope envelope = spool.read(QueueName.INCOMING, second);
+            assertEquals("b@example.org", envelope.recipients().get(0).address());
+            assertArrayEquals("Subject: short\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII),
+                    SpoolTest.readContent(spool, QueueName.INCOMING, envelope), "overwritten and truncated");
+        }
+    }
+
+    @Test
+    void aReusedFileWhoseNewContentWasLostShouldBeRewrittenFromTheJournal() throws Exception {
+        Spool spool = journaled(NO_BACKGROUND);
+        QueueId old = queue(spool, "old");
+        byte[] oldFile = Files.readAllBytes(spool.path(QueueName.INCOMING, old));
+        spool.remove(QueueName.INCOMING, old);
+        QueueId reused = queue(spool, "new");
+        byte[] newFile = Files.readAllBytes(spool.path(QueueName.INCOMING, reused));
+        crash(spool);
+        // a power loss that kept the rename out of reuse/ but not the overwrite: the old bytes
+        Files.write(dir.resolve("incoming").resolve(reused.toString()), oldFile);
+
+        try (Spool restarted = Spool.open(dir)) {
+            RecoveryReport report = restarted.recover();
+            assertEquals(1, report.journalRestored(), report.toString());
+            assertArrayEquals(newFile, Files.readAllBytes(restarted.path(QueueName.INCOMING, reused)));
+            assertEquals(Set.of(reused), ids(restarted, QueueName.INCOMING), "the old message stays removed");
+        }
+    }
+
+    private static List<Path> list(Path directory) throws IOException {
+        try (var files = Files.list(directory)) {
+            return files.toList();
+        }
+    }
+
+    @Test
     void aRemovedMessageShouldNotComeBackAfterACrashAndTheOthersShouldStay() throws Exception {
         Spool spool = journaled(NO_BACKGROUND);
         QueueId kept = queue(spool, "kept");

@@ -20,8 +20,10 @@ import org.postrelay.queue.SpoolStats;
 
 /**
  * A quick local figure, not a test: send() throughput and latency with 1 and 20 callers (durable on
- * return), and end-to-end rate to Postfix's smtp-sink on loopback, with messages per incoming/
- * fsync. The benchmark issue makes this rigorous (medians, Postfix and Angus side by side).
+ * return), and end-to-end rate to Postfix's smtp-sink on loopback, with messages per fsync on the
+ * accept path and CPU time per message. A warm-up run (20 senders, {@code -Dwarmup=20000} messages,
+ * not printed; 0: none) comes first: the JIT compiler otherwise takes a quarter of the CPU.
+ * The benchmark issue makes this rigorous (medians, Postfix and Angus side by side).
  *
  * <p>{@code java -cp "$(cat cp.txt):adapter/target/classes:adapter/target/test-classes"
  * org.postrelay.testing.QuickBench [messages [senders ...]]} (senders: default 1, then 20)
@@ -46,15 +48,20 @@ public final class QuickBench {
             Thread.sleep(300);
             int[] senders = args.length > 1 ? java.util.Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt)
                     .toArray() : new int[] {1, 20};
+            int warmUp = Integer.getInteger("warmup", 20_000);
+            if (warmUp > 0) {
+                run(dir.resolve("warm-up"), port, 20, warmUp, body, false);   // JIT: a server runs warm
+            }
             for (int threads : senders) {
-                run(dir.resolve("t" + threads), port, threads, threads == 1 ? messages / 5 : messages, body);
+                run(dir.resolve("t" + threads), port, threads, threads == 1 ? messages / 5 : messages, body, true);
             }
         } finally {
             sink.destroy();
         }
     }
 
-    private static void run(Path dir, int port, int threads, int messages, byte[] body) throws Exception {
+    private static void run(Path dir, int port, int threads, int messages, byte[] body, boolean print)
+            throws Exception {
         try (Master master = Master.start(Map.of("relayhost", "[127.0.0.1]:" + port,
                 "queue_directory", dir.resolve("spool").toString(), "maillog_file", dir.resolve("maillog").toString(),
                 "myhostname", "bench.example.com"))) {
@@ -90,6 +97,9 @@ public final class QuickBench {
             long cpuDrained = cpuNanos();
             Arrays.sort(latencies);
             SpoolStats stats = master.spool().stats();
+            if (!print) {
+                return;
+            }
             System.out.printf("%2d senders, %d msgs of %d bytes: accept %.0f msg/s (p50 %.2f ms, p99 %.2f ms, "
                             + "p99.9 %.2f ms), end to end %.0f msg/s, %.1f msgs per accept fsync, deferred %d; "
                             + "CPU %.0f us/msg to accept, %.0f us/msg end to end%n",
