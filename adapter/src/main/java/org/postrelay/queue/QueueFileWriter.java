@@ -43,7 +43,7 @@ final class QueueFileWriter implements SpoolWriter {
                     DirectorySync directorySync, Journal journal) throws IOException {
         this.directorySync = directorySync;
         this.journal = journal;
-        this.buffer = new byte[Math.min(BUFFER, Math.max(8192, Integer.highestOneBit(header.length + 4096) << 1))];
+        this.buffer = new byte[Math.min(BUFFER, Math.max(4096, Integer.highestOneBit(header.length + 2048) << 1))];
         this.spool = spool;
         this.id = id;
         this.file = file;

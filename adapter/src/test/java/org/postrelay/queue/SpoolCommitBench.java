@@ -48,10 +48,11 @@ public final class SpoolCommitBench {
 
     private static void run(Path parent, double seconds, int threads, boolean print, boolean journal) throws Exception {
         Path dir = Files.createTempDirectory(parent, "spool-bench-");
-        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService background = Executors.newCachedThreadPool();   // the journal's tasks
         try (Spool spool = Spool.open(dir)) {
             if (journal) {
-                spool.startJournal(pool, id -> { });
+                spool.startJournal(background, id -> { });
             }
             CountDownLatch start = new CountDownLatch(1);
             long[] deadline = new long[1];
@@ -91,6 +92,7 @@ public final class SpoolCommitBench {
             }
         } finally {
             pool.shutdownNow();
+            background.shutdownNow();
             deleteTree(dir);
         }
     }
