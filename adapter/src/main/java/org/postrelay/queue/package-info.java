@@ -21,7 +21,9 @@
  * caller (master) and passed to {@link org.postrelay.queue.Spool#open}. Nothing else.
  *
  * <p>Queues (directories, 0700; files 0600): {@code journal/} (segments of the accept journal;
- * empty after a clean stop), {@code maildrop/} (sendmail drops, for pickup),
+ * empty after a clean stop), {@code reuse/} (files of removed messages that the journal's file
+ * writer overwrites for new ones: inode allocation is costly on ext4 without a journal; never read
+ * as messages), {@code maildrop/} (sendmail drops, for pickup),
  * {@code incoming/} (new and requeued messages), {@code active/} (held by qmgr),
  * {@code deferred/} (waiting; the file's mtime is the next attempt time), {@code hold/} (set aside
  * by an admin), {@code corrupt/} (unreadable; kept, never deleted), and {@code defer/} (per-message
