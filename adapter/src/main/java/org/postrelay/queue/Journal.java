@@ -112,8 +112,10 @@ final class Journal {
     private final CountDownLatch backgroundDone = new CountDownLatch(1);
     private ByteBuffer out = ByteBuffer.allocateDirect(256 * 1024);      // the leader's
 
-    /** Queue files waiting for the file writer beyond which committers wait (memory stays bounded). */
+    /** Queue files (and their bytes) waiting for the file writer beyond which committers wait: memory stays bounded. */
     private static final int MAX_FILES_PENDING = 20_000;
+    private static final long MAX_BYTES_PENDING = 64 << 20;
+    private final AtomicLong bytesPending = new AtomicLong();
     private final Queue<PendingFile> files = new ConcurrentLinkedQueue<>();
     private final Queue<PendingFile> failedFiles = new ConcurrentLinkedQueue<>();
     private final AtomicInteger filesPending = new AtomicInteger();
@@ -193,7 +195,8 @@ final class Journal {
      */
     JournalEntry append(QueueId id, byte[] image, int length) throws IOException {
         Record record = new Record(JournalSegment.IMAGE, id, image, length);
-        while (!closing && filesPending.get() >= MAX_FILES_PENDING && fileWriter != null) {
+        while (!closing && (filesPending.get() >= MAX_FILES_PENDING || bytesPending.get() >= MAX_BYTES_PENDING)
+                && fileWriter != null) {
             LockSupport.parkNanos(1_000_000);            // the file writer is far behind: memory stays bounded
         }
         lock.lock();
@@ -219,6 +222,7 @@ final class Journal {
         PendingFile file = new PendingFile(entry, image, length);
         if (fileWriter != null) {
             filesPending.incrementAndGet();
+            bytesPending.addAndGet(length);
             files.add(file);
             Thread writer = fileWriter;
             if (fileWriterParked && writer != null) {
@@ -252,7 +256,7 @@ final class Journal {
             while (!stopFiles) {
                 PendingFile file = files.poll();
                 if (file != null) {
-                    filesPending.decrementAndGet();
+                    taken(file);
                     writeFile(file);
                     continue;
                 }
@@ -276,9 +280,14 @@ final class Journal {
 
     private void writeQueuedFiles() {
         for (PendingFile file = files.poll(); file != null; file = files.poll()) {
-            filesPending.decrementAndGet();
+            taken(file);
             writeFile(file);
         }
+    }
+
+    private void taken(PendingFile file) {
+        filesPending.decrementAndGet();
+        bytesPending.addAndGet(-file.length());
     }
 
     private void retryFailedFiles() {
