@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Condition;
@@ -28,11 +27,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The accept journal (src/docs/queue-file.md, "The journal"): group commit for new messages.
+ * The accept journal (src/docs/queue-file.md, "The accept journal"): group commit for new messages.
  * Committers hand it the complete image of their queue file; the first of them to find no write
  * running becomes the leader and writes every image that joined (one write, one fdatasync of a
  * preallocated segment), the others wait. A message is acknowledged once its image is forced;
- * its own queue file, written but not forced, is what qmgr and the commands read. A segment is
+ * its own queue file, written afterwards by the {@link JournalFileWriter} and not forced, is what
+ * qmgr and the commands read. A segment is
  * deleted (durably) once each of its messages is either removed with a forced REMOVED record or
  * materialized (its queue file and directory entry forced, by the background task after a grace
  * period, so that quickly delivered mail never costs a per-file fsync).
@@ -112,18 +112,7 @@ final class Journal {
     private final CountDownLatch backgroundDone = new CountDownLatch(1);
     private ByteBuffer out = ByteBuffer.allocateDirect(256 * 1024);      // the leader's
 
-    /** Queue files (and their bytes) waiting for the file writer beyond which committers wait: memory stays bounded. */
-    private static final int MAX_FILES_PENDING = 20_000;
-    private static final long MAX_BYTES_PENDING = 64 << 20;
-    private final AtomicLong bytesPending = new AtomicLong();
-    private final Queue<PendingFile> files = new ConcurrentLinkedQueue<>();
-    private final Queue<PendingFile> failedFiles = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger filesPending = new AtomicInteger();
-    private final AtomicLong filesWritten = new AtomicLong();
-    private volatile Thread fileWriter;                  // the file writer task's thread while it runs
-    private volatile boolean fileWriterParked;
-    private volatile boolean stopFiles;
-
+    private final JournalFileWriter fileWriter;
     private final ReentrantLock retireLock = new ReentrantLock();
     private final Map<QueueId, JournalEntry> entries = new ConcurrentHashMap<>();
     private final AtomicLong forces = new AtomicLong();
@@ -135,6 +124,7 @@ final class Journal {
                     Settings settings, Executor background) {
         this.spool = spool;
         this.background = background;
+        this.fileWriter = new JournalFileWriter(spool);
         this.directory = directory;
         this.directorySync = directorySync;
         this.fileAttributes = fileAttributes;
@@ -156,7 +146,7 @@ final class Journal {
         Journal journal = new Journal(spool, directory, directorySync, fileAttributes, settings, background);
         journal.spare = journal.makeSegment();
         try {
-            background.execute(journal::fileWriterLoop);
+            background.execute(journal.fileWriter::run);
             background.execute(journal::background);
         } catch (RuntimeException e) {
             journal.close();
@@ -189,14 +179,21 @@ final class Journal {
     }
 
     /**
+     * A durable message's queue file is wanted in incoming/: the file writer task writes it (the
+     * committer returns at once), or, while no such task runs, the committer itself.
+     */
+    void fileWanted(JournalEntry entry, byte[] image, int length) {
+        fileWriter.fileWanted(entry, image, length);
+    }
+
+    /**
      * Journals the complete image of a new queue file; the message is durable when this returns
      * its entry (then hand the image to {@link #fileWanted}). Null when the journal takes no new
      * messages (it is closing): the caller writes and forces the file itself.
      */
     JournalEntry append(QueueId id, byte[] image, int length) throws IOException {
         Record record = new Record(JournalSegment.IMAGE, id, image, length);
-        while (!closing && (filesPending.get() >= MAX_FILES_PENDING || bytesPending.get() >= MAX_BYTES_PENDING)
-                && fileWriter != null) {
+        while (!closing && fileWriter.full()) {
             LockSupport.parkNanos(1_000_000);            // the file writer is far behind: memory stays bounded
         }
         lock.lock();
@@ -212,111 +209,6 @@ final class Journal {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * A durable message's queue file is wanted in incoming/: the file writer task writes it (the
-     * committer returns at once), or, while no such task runs, the committer itself.
-     */
-    void fileWanted(JournalEntry entry, byte[] image, int length) {
-        PendingFile file = new PendingFile(entry, image, length);
-        if (fileWriter != null) {
-            filesPending.incrementAndGet();
-            bytesPending.addAndGet(length);
-            files.add(file);
-            Thread writer = fileWriter;
-            if (fileWriterParked && writer != null) {
-                LockSupport.unpark(writer);
-            }
-            if (fileWriter == null) {
-                writeQueuedFiles();                      // it stopped meanwhile: write ours here
-            }
-            return;
-        }
-        writeFile(file);
-    }
-
-    /** A queue file to write from its image. */
-    private record PendingFile(JournalEntry entry, byte[] image, int length) {
-    }
-
-    /** The file writer task: writes queued files in order, parks when there are none. */
-    private void fileWriterLoop() {
-        lock.lock();
-        try {
-            if (closing) {
-                return;
-            }
-            fileWriter = Thread.currentThread();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            long nextRetry = System.nanoTime();
-            while (!stopFiles) {
-                PendingFile file = files.poll();
-                if (file != null) {
-                    taken(file);
-                    writeFile(file);
-                    continue;
-                }
-                if (!failedFiles.isEmpty() && System.nanoTime() - nextRetry >= 0) {
-                    retryFailedFiles();
-                    nextRetry = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-                }
-                fileWriterParked = true;
-                if (files.isEmpty() && !stopFiles) {     // a file queued after the check unparks us
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-                }
-                fileWriterParked = false;
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "journal: file writer stopped: " + e, e);
-        } finally {
-            fileWriter = null;
-            writeQueuedFiles();                          // what was queued before it stopped
-        }
-    }
-
-    private void writeQueuedFiles() {
-        for (PendingFile file = files.poll(); file != null; file = files.poll()) {
-            taken(file);
-            writeFile(file);
-        }
-    }
-
-    private void taken(PendingFile file) {
-        filesPending.decrementAndGet();
-        bytesPending.addAndGet(-file.length());
-    }
-
-    private void retryFailedFiles() {
-        for (int n = failedFiles.size(); n > 0; n--) {
-            PendingFile file = failedFiles.poll();
-            if (file == null) {
-                return;
-            }
-            writeFile(file);
-        }
-    }
-
-    /** Writes one queue file; on failure it is tried again later (the journal keeps the message meanwhile). */
-    private void writeFile(PendingFile file) {
-        JournalEntry entry = file.entry();
-        try {
-            spool.writeJournaledFile(entry.id, file.image(), file.length());
-        } catch (IOException e) {
-            LOG.warning(entry.id + ": " + e.getMessage() + " (the message is safe in the journal; tried again later)");
-            failedFiles.add(file);
-            return;
-        }
-        synchronized (entry) {
-            if (entry.state() == JournalEntry.State.NO_FILE) {
-                entry.state(JournalEntry.State.LIVE);
-            }
-        }
-        filesWritten.incrementAndGet();
-        spool.fileReady(entry.id);
     }
 
     /** Journals that a message was removed; durable on return (no replay brings it back). */
@@ -595,8 +487,8 @@ final class Journal {
                                 + " (a committer will try again)");
                     }
                 }
-                if (fileWriter == null && !failedFiles.isEmpty()) {
-                    retryFailedFiles();
+                if (!fileWriter.running() && fileWriter.hasFailed()) {
+                    fileWriter.retryFailed();
                 }
                 retireRound(false);
                 lock.lock();
@@ -830,17 +722,7 @@ final class Journal {
         } finally {
             lock.unlock();
         }
-        stopFiles = true;                                // the queued files are written first
-        Thread writer = fileWriter;
-        if (writer != null) {
-            LockSupport.unpark(writer);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (fileWriter != null && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000);
-        }
-        writeQueuedFiles();
-        retryFailedFiles();
+        fileWriter.stop();                               // the queued files are written first
         try {
             if (started && !backgroundDone.await(30, TimeUnit.SECONDS)) {
                 LOG.warning("journal: the background task did not stop within 30 s");
@@ -928,12 +810,12 @@ final class Journal {
 
     /** Whether the file writer task runs (for tests). */
     boolean fileWriterRunning() {
-        return fileWriter != null;
+        return fileWriter.running();
     }
 
     /** Queue files the file writer (or a committer) wrote from their images. */
     long filesWritten() {
-        return filesWritten.get();
+        return fileWriter.written();
     }
 
     /** Messages journaled so far. */
