@@ -1,7 +1,7 @@
 package org.postrelay.cleanup;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -187,10 +187,12 @@ public final class Cleanup {
     private String writeContent(SpoolWriter writer, String sender, List<String> recipients, InputStream raw,
                                 String origin, SmtpClientOrigin client, Instant arrival)
             throws IOException, MessageRejectedException {
-        InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 65536);
+        // header lines are read byte by byte: buffer the stream unless it is in memory already
+        InputStream in = raw instanceof BufferedInputStream || raw instanceof ByteArrayInputStream ? raw
+                : new BufferedInputStream(raw, 8192);
         HeaderSection headers = HeaderSection.read(in, headerSizeLimit);
         SizeLimitedOutputStream limited = new SizeLimitedOutputStream(writer.content(), messageSizeLimit);
-        OutputStream out = new BufferedOutputStream(limited, 65536);
+        OutputStream out = limited;                    // the spool writer buffers
         try {
             QueueId id = writer.id();
             String date = Rfc5322Date.format(arrival);
@@ -224,7 +226,7 @@ public final class Cleanup {
             }
             out.write(CRLF);
             if (headers.firstBodyLine() != null) {
-                CrlfCopy.copy(new java.io.ByteArrayInputStream(headers.firstBodyLine()), out, false);
+                CrlfCopy.copy(new ByteArrayInputStream(headers.firstBodyLine()), out, false);
             }
             CrlfCopy.copy(in, out, true);
             out.flush();

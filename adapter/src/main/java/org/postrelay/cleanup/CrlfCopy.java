@@ -15,7 +15,8 @@ final class CrlfCopy {
      * a CRLF.
      */
     static void copy(InputStream in, OutputStream out, boolean terminate) throws IOException {
-        byte[] buffer = new byte[65536];
+        int available = in.available();             // an in-memory message says how much is left
+        byte[] buffer = new byte[available > 0 && available < 8192 ? available + 1 : 8192];
         int previous = '\n';
         int n;
         while ((n = in.read(buffer)) > 0) {

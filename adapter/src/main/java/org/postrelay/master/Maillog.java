@@ -8,10 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.postrelay.config.Config;
@@ -21,7 +28,10 @@ import org.postrelay.config.Parameters;
  * The mail log: one line per event in Postfix's shape
  * ({@code Nov 25 07:11:00 host postrelay/smtp[1234]: 3F2A81C0E4: to=<...>, ... status=sent (...)}),
  * written to {@code maillog_file} when set (as Postfix 3.4+'s postlogd does), else to the logger
- * {@code org.postrelay.maillog}, so grep and pflogsumm keep working.
+ * {@code org.postrelay.maillog}, so grep and pflogsumm keep working. Once a writer task runs
+ * ({@link #startWriter}), logging never waits for the disk (a file append can stall for
+ * milliseconds behind the file system's journal): lines are queued in order and the writer appends
+ * them in batches, as Postfix's processes hand their lines to syslog.
  */
 public final class Maillog implements AutoCloseable {
 
@@ -33,6 +43,16 @@ public final class Maillog implements AutoCloseable {
     private final String syslogName;
     private final long pid = ProcessHandle.current().pid();
     private final BufferedWriter file;
+
+    /** Lines queued and not yet appended beyond which a caller waits (memory stays bounded). */
+    private static final int MAX_QUEUED = 100_000;
+    private final Queue<String> lines = new ConcurrentLinkedQueue<>();   // in the order they were logged
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private volatile Thread writer;                          // the writer task's thread while it runs
+    private volatile boolean writerParked;
+    private volatile boolean stopping;
+    private volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, null, null);
 
     private Maillog(Clock clock, String host, String syslogName, BufferedWriter file) {
         this.clock = clock;
@@ -72,20 +92,136 @@ public final class Maillog implements AutoCloseable {
             LOGGER.log(level, tag + text);
             return;
         }
-        String line = STAMP.format(ZonedDateTime.ofInstant(clock.instant(), ZoneId.systemDefault()))
-                + prefix + tag + text + "\n";
-        synchronized (this) {
-            try {
-                file.write(line);
-                file.flush();
-            } catch (IOException e) {
-                LOGGER.log(Level.WARNING, "cannot write maillog_file: " + e.getMessage() + "; line was: " + line);
+        String line = stamp(clock.instant()) + prefix + tag + text + "\n";
+        if (writer != null) {
+            while (queued.get() - written.get() > MAX_QUEUED && writer != null) {
+                LockSupport.parkNanos(1_000_000);        // the disk is far behind
+            }
+            lines.add(line);                             // no lock: a logging thread never waits
+            queued.incrementAndGet();
+            Thread w = writer;
+            if (writerParked && w != null) {
+                LockSupport.unpark(w);
+            }
+            if (writer != null || lines.isEmpty()) {
+                return;
+            }
+            drain();                                     // the writer stopped meanwhile: write it here
+            return;
+        }
+        append(line);
+    }
+
+    /** The time stamp of a line; formatted once per second (every line of a busy second shares it). */
+    private String stamp(Instant now) {
+        ZoneId zone = ZoneId.systemDefault();
+        Stamp s = lastStamp;
+        if (s.epochSecond() != now.getEpochSecond() || !zone.equals(s.zone())) {
+            s = new Stamp(now.getEpochSecond(), zone, STAMP.format(ZonedDateTime.ofInstant(now, zone)));
+            lastStamp = s;
+        }
+        return s.text();
+    }
+
+    private record Stamp(long epochSecond, ZoneId zone, String text) {
+    }
+
+    private synchronized void append(String text) {
+        appendUnlocked(text);
+    }
+
+    /** One write; the caller holds this object's monitor. */
+    private void appendUnlocked(String text) {
+        try {
+            file.write(text);
+            file.flush();
+        } catch (IOException e) {
+            LOGGER.log(Level.WARNING, "cannot write maillog_file: " + e.getMessage() + "; lines were: " + text);
+        }
+    }
+
+    /**
+     * Hands the appends to a long-running task on {@code background} (the engine's workers); until
+     * then, and without maillog_file, each line is written by the thread that logs it.
+     */
+    public void startWriter(Executor background) {
+        if (file == null || stopping) {
+            return;
+        }
+        try {
+            background.execute(this::writer);
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "maillog: no writer task (" + e + "); lines are written as they come");
+        }
+    }
+
+    private void writer() {
+        writer = Thread.currentThread();
+        try {
+            while (!stopping) {
+                if (lines.isEmpty()) {
+                    writerParked = true;
+                    if (lines.isEmpty() && !stopping) {  // a line queued after the check unparks us
+                        LockSupport.parkNanos(100_000_000);
+                    }
+                    writerParked = false;
+                    continue;
+                }
+                drain();
+            }
+        } finally {
+            writer = null;
+            drain();                                     // what came before the stop
+        }
+    }
+
+    /** Appends every queued line, in order, in as few writes as it takes. */
+    private synchronized void drain() {
+        StringBuilder chunk = new StringBuilder();
+        long n = 0;
+        for (String line = lines.poll(); line != null; line = lines.poll()) {
+            chunk.append(line);
+            n++;
+            if (chunk.length() > 256 * 1024) {
+                appendUnlocked(chunk.toString());
+                chunk.setLength(0);
+            }
+        }
+        if (chunk.length() > 0) {
+            appendUnlocked(chunk.toString());
+        }
+        written.addAndGet(n);
+    }
+
+    /** Returns once every line logged before the call is in maillog_file. */
+    public void flush() {
+        long target = queued.get();
+        while (written.get() < target) {
+            if (writer == null) {
+                drain();
+            } else {
+                LockSupport.parkNanos(1_000_000);
             }
         }
     }
 
+    /** Writes what is queued (the writer task stops) and closes maillog_file. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        stopping = true;
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (writer != null && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        drain();
+        closeFile();
+    }
+
+    private synchronized void closeFile() {
         if (file != null) {
             try {
                 file.close();

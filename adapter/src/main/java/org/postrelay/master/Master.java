@@ -62,6 +62,7 @@ public final class Master implements AutoCloseable {
         this.ownWorkers = ownWorkers;
         LocalTransport localTransport = LocalTransport.from(config, clock);
         this.maillog = Maillog.open(config, clock);
+        maillog.startWriter(workers::executeLongRunning);     // logging never waits for the disk
         config.warnings().forEach(w -> maillog.warning("postconf", w));
         localTransport.warnings().forEach(w -> maillog.warning(localTransport.role(), w));
         Path queueDirectory = Path.of(config.get(Parameters.QUEUE_DIRECTORY));
@@ -75,11 +76,17 @@ public final class Master implements AutoCloseable {
         }
         try {
             RecoveryReport recovery = spool.recover();
-            if (recovery.requeuedFromActive() + recovery.removedPartial() + recovery.movedToCorrupt() > 0) {
+            if (recovery.requeuedFromActive() + recovery.removedPartial() + recovery.movedToCorrupt()
+                    + recovery.journalRestored() + recovery.journalRemoved() > 0) {
                 maillog.log("master", "spool recovery: " + recovery.requeuedFromActive() + " requeued from active, "
                         + recovery.removedPartial() + " unacknowledged partial files removed, "
-                        + recovery.movedToCorrupt() + " unreadable files moved to corrupt");
+                        + recovery.movedToCorrupt() + " unreadable files moved to corrupt"
+                        + (recovery.journalRestored() + recovery.journalRemoved() > 0 ? ", "
+                        + recovery.journalRestored() + " restored from the journal, " + recovery.journalRemoved()
+                        + " removed as the journal records" : ""));
             }
+            // group commit of new messages; a journaled message's file is written after, then qmgr is told
+            spool.startJournal(workers::executeLongRunning, id -> late.incoming(id));
             this.smtp = new SmtpClient(config, dns, SmtpLog.of(text -> maillog.log("smtp", text),
                     text -> maillog.warning("smtp", text)), clock);
             Cleanup cleanup = new Cleanup(config, spool, localTransport, maillog, id -> late.incoming(id), clock);
@@ -113,7 +120,8 @@ public final class Master implements AutoCloseable {
      * {@code dns} (tests: a DNS responder on loopback) instead of the system's resolver.
      */
     public static Master start(Config config, DnsResolver dns) throws IOException {
-        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 2;
+        // + qmgr, the journal's two tasks and its helpers, the maillog writer
+        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 12;
         ExecutorWorkers workers = new ExecutorWorkers(threads);
         try {
             return new Master(config, workers, workers, Clock.systemDefaultZone(), dns);

@@ -2,13 +2,16 @@
  * master — starts, wires, supervises and stops the engine; the embedding entry point.
  *
  * <p>{@link org.postrelay.master.Master#start(java.util.Map)} (or from a configuration directory
- * holding {@code main.cf}) recovers the spool, starts the queue manager and hands out a
+ * holding {@code main.cf}) recovers the spool (replaying its accept journal), starts the spool's
+ * accept journal and the queue manager and hands out a
  * {@link org.postrelay.api.RelayConnectionFactory}. Work runs on {@link
- * org.postrelay.master.Workers}: a thread pool of {@code default_process_limit} + 2 threads when
- * embedded, the container's {@code WorkManager} inside an application server.
+ * org.postrelay.master.Workers}: a thread pool of {@code default_process_limit} + 12 threads when
+ * embedded (qmgr's loop, the journal's file writer and background task and its helpers, the mail
+ * log writer), the container's {@code WorkManager} inside an application server.
  *
  * <p>The mail log ({@link org.postrelay.master.Maillog}) goes to {@code maillog_file} when set, in
- * Postfix's line format, else to the {@code org.postrelay.maillog} logger.
+ * Postfix's line format, else to the {@code org.postrelay.maillog} logger. Lines are queued and
+ * appended in order by a writer task, so no sender or delivery waits for the disk to log.
  *
  * <p>{@link org.postrelay.master.MasterCf} parses {@code master.cf} in Postfix's syntax (fields,
  * continuation lines, comments, {@code -o name=value} and {@code -o { name = value }}) for the

@@ -2,7 +2,6 @@ package org.postrelay.qmgr;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import org.postrelay.smtp.DeliveryReport;
 
 /**
@@ -23,14 +22,24 @@ final class Delays {
     }
 
     static String seconds(Duration d) {
-        double s = Math.max(0, d.toNanos() / 1e9);
-        if (s >= 10) {
-            return Long.toString(Math.round(s));
+        long nanos = Math.max(0, d.toNanos());
+        if (nanos >= 10_000_000_000L) {
+            return Long.toString((nanos + 500_000_000L) / 1_000_000_000L);
         }
-        String text = String.format(Locale.ROOT, s >= 1 ? "%.1f" : "%.2f", s);
-        if (text.contains(".")) {
-            text = text.replaceAll("0+$", "").replaceAll("\\.$", "");
+        // "%.2f" below 1 s, "%.1f" below 10 s (rounded half up), trailing zeros cut; without
+        // String.format and regular expressions: this runs for every delivered recipient
+        boolean tenths = nanos >= 1_000_000_000L;
+        long unit = tenths ? 100_000_000L : 10_000_000L;
+        long units = (nanos + unit / 2) / unit;
+        long scale = tenths ? 10 : 100;
+        long whole = units / scale;
+        long fraction = units % scale;
+        if (fraction == 0) {
+            return Long.toString(whole);
         }
-        return text;
+        if (tenths) {
+            return whole + "." + fraction;
+        }
+        return whole + (fraction % 10 == 0 ? "." + fraction / 10 : fraction < 10 ? ".0" + fraction : "." + fraction);
     }
 }

@@ -364,8 +364,8 @@ public final class QueueManager {
 
     /** Moves one message into the active queue and turns its recipients into delivery requests. */
     private void activate(QueueId id) {
-        if (active.containsKey(id)) {
-            return;
+        if (active.containsKey(id) || spool.isBeingWritten(id)) {
+            return;                                      // a file being written is announced again when it is done
         }
         Envelope envelope;
         try {

@@ -9,11 +9,13 @@ import java.nio.channels.FileChannel;
 final class ChannelInput {
 
     private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(8192);
+    private final ByteBuffer buffer;
     private long bufferStart;                        // file offset of buffer[0]
 
-    ChannelInput(FileChannel channel, long position) {
+    ChannelInput(FileChannel channel, long position) throws java.io.IOException {
         this.channel = channel;
+        // no larger than what is left of the file: a queue file is usually a few KiB
+        this.buffer = ByteBuffer.allocate((int) Math.max(16, Math.min(8192, channel.size() - position)));
         this.bufferStart = position;
         buffer.limit(0);
     }

@@ -6,11 +6,16 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
-/** Streams the message bytes of a queue file (a window of the file) with a 64 KiB buffer: bounded memory. */
+/**
+ * Streams the message bytes of a queue file (a window of the file) with a buffer of at most 64 KiB
+ * (no larger than the content: most messages are small): bounded memory.
+ */
 final class ContentInputStream extends InputStream {
 
     private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    private static final int MAX_BUFFER = 64 * 1024;
+
+    private final ByteBuffer buffer;
     private final String name;
     private long position;
     private long remaining;
@@ -20,6 +25,7 @@ final class ContentInputStream extends InputStream {
         this.position = offset;
         this.remaining = length;
         this.name = name;
+        this.buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(MAX_BUFFER, length)));
         buffer.limit(0);
     }
 

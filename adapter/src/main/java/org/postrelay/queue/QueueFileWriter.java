@@ -6,13 +6,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Writes one new queue file in incoming/ (or prepared/): envelope records, the streamed content, then at commit
- * the patched content length and END, forced, then the group-committed directory fsync. Buffers
- * up to 64 KiB so a small message costs one write(2) and one fsync(2).
+ * Writes one new queue file in incoming/ (or prepared/): envelope records, the streamed content, then
+ * at commit the patched content length and END. A message that fits the buffer (64 KiB) and goes to
+ * incoming/ of a spool with a journal is written unforced and its image journaled (group commit:
+ * one fdatasync per batch); any other is forced, then its directory is fsynced (shared with
+ * concurrent committers). The buffer starts small and grows, so a small message costs one write(2).
  */
 final class QueueFileWriter implements SpoolWriter {
 
@@ -25,8 +28,10 @@ final class QueueFileWriter implements SpoolWriter {
     private final DirectorySync directorySync;         // of the directory the file is in
     private final QueueId id;
     private final Path file;
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+    private FileChannel channel;                      // null until made (journaled: maybe never here)
+    private final Journal journal;                    // null: force the file itself
+    private byte[] buffer;
+    private int buffered;                             // bytes in buffer
     private final long contentLengthField;            // offset of the placeholder to patch
     private final long contentStart;
     private final Content content = new Content();
@@ -35,8 +40,10 @@ final class QueueFileWriter implements SpoolWriter {
     private State state = State.OPEN;
 
     QueueFileWriter(Spool spool, QueueId id, Path file, FileChannel channel, byte[] header,
-                    DirectorySync directorySync) throws IOException {
+                    DirectorySync directorySync, Journal journal) throws IOException {
         this.directorySync = directorySync;
+        this.journal = journal;
+        this.buffer = new byte[Math.min(BUFFER, Math.max(4096, Integer.highestOneBit(header.length + 2048) << 1))];
         this.spool = spool;
         this.id = id;
         this.file = file;
@@ -61,7 +68,7 @@ final class QueueFileWriter implements SpoolWriter {
         if (committedLength >= 0) {
             return committedLength;
         }
-        return flushed + buffer.position() - contentStart;
+        return flushed + buffered - contentStart;
     }
 
     @Override
@@ -76,29 +83,40 @@ final class QueueFileWriter implements SpoolWriter {
             long length = contentBytes();
             committedLength = length;
             if (flushed <= contentLengthField) {
-                buffer.putLong((int) (contentLengthField - flushed), length);   // still in the buffer
+                putLong(buffer, (int) (contentLengthField - flushed), length);   // still in the buffer
             } else {
                 ByteBuffer patch = ByteBuffer.allocate(8).putLong(0, length);
                 writeFully(patch, contentLengthField);
             }
-            ByteBuffer end = QueueFile.endRecord(flushed + buffer.position());
+            ByteBuffer end = QueueFile.endRecord(flushed + buffered);
             append(end.array(), 0, end.remaining());
-            flush();
+            if (journal != null && channel == null) {    // the complete file is in the buffer
+                JournalEntry entry = journal.append(id, buffer, buffered);
+                if (entry != null) {                     // durable: the file writer makes the file
+                    state = State.COMMITTED;
+                    spool.committed(id, false);
+                    journal.fileWanted(entry, buffer, buffered);
+                    return id;
+                }
+            }
+            flush();                                     // the direct path: this file, forced
             channel.force(true);
             channel.close();
+            directorySync.sync();
         } catch (IOException e) {
             abort();
             throw Spool.failure("commit queue file", id, file, e);
         }
-        try {
-            directorySync.sync();
-        } catch (IOException e) {
-            abort();
-            throw Spool.failure("commit queue file (directory fsync of " + file.getParent() + ")", id, file, e);
-        }
         state = State.COMMITTED;
-        spool.committed(id);
+        spool.committed(id, true);
         return id;
+    }
+
+    private static void putLong(byte[] b, int at, long value) {
+        for (int i = 7; i >= 0; i--) {
+            b[at + i] = (byte) value;
+            value >>>= 8;
+        }
     }
 
     @Override
@@ -107,6 +125,10 @@ final class QueueFileWriter implements SpoolWriter {
             return;
         }
         state = State.ABORTED;
+        if (channel == null) {
+            spool.aborted(id);                           // nothing on disk yet
+            return;
+        }
         try {
             channel.close();
         } catch (IOException e) {
@@ -128,27 +150,47 @@ final class QueueFileWriter implements SpoolWriter {
 
     private void append(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
-            if (!buffer.hasRemaining()) {
-                flush();
+            if (buffered == buffer.length) {
+                if (buffer.length < BUFFER) {
+                    buffer = Arrays.copyOf(buffer, Math.min(BUFFER, Math.max(buffer.length * 2, buffered + len)));
+                } else {
+                    flush();
+                }
             }
-            if (buffer.position() == 0 && len >= BUFFER) {
+            if (buffered == 0 && len >= BUFFER) {
+                openFile();
                 writeFully(ByteBuffer.wrap(b, off, len), flushed);   // large write: skip the copy
                 flushed += len;
                 return;
             }
-            int n = Math.min(len, buffer.remaining());
-            buffer.put(b, off, n);
+            int room = buffer.length - buffered;
+            if (room < len && buffer.length < BUFFER) {
+                buffer = Arrays.copyOf(buffer, Math.min(BUFFER, Math.max(buffer.length * 2, buffered + len)));
+                room = buffer.length - buffered;
+            }
+            int n = Math.min(len, room);
+            System.arraycopy(b, off, buffer, buffered, n);
+            buffered += n;
             off += n;
             len -= n;
         }
     }
 
+    /** Writes the buffer out; its bytes stay in it (the journal takes them from there at commit). */
     private void flush() throws IOException {
-        buffer.flip();
-        int n = buffer.remaining();
-        writeFully(buffer, flushed);
-        flushed += n;
-        buffer.clear();
+        openFile();
+        if (buffered > 0) {
+            writeFully(ByteBuffer.wrap(buffer, 0, buffered), flushed);
+            flushed += buffered;
+            buffered = 0;
+        }
+    }
+
+    /** Makes the file if it is not there yet: the message outgrew the buffer, or the journal refused it. */
+    private void openFile() throws IOException {
+        if (channel == null) {
+            channel = spool.createQueueFile(file);
+        }
     }
 
     private void writeFully(ByteBuffer src, long position) throws IOException {

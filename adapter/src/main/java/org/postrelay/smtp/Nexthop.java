@@ -14,6 +14,7 @@ public record Nexthop(String host, int port, boolean mxLookup) {
     public static final int SMTP_PORT = 25;
 
     /** Service names Postfix knows without /etc/services (its known_tcp_ports default). */
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d{1,5}");
     private static final Map<String, Integer> KNOWN_PORTS = Map.of("smtp", 25, "submission", 587,
             "submissions", 465, "smtps", 465, "lmtp", 24);
 
@@ -92,7 +93,7 @@ public record Nexthop(String host, int port, boolean mxLookup) {
     /** A TCP port: 1 to 65535, or a service name Postfix knows (smtp, submission, submissions, smtps, lmtp). */
     public static int port(String service) {
         String s = service.trim();
-        if (s.matches("\\d{1,5}")) {
+        if (DIGITS.matcher(s).matches()) {
             int port = Integer.parseInt(s);
             if (port >= 1 && port <= 65535) {
                 return port;

@@ -27,7 +27,11 @@ final class QueuedMessage extends SMTPMessage {
     @Override
     public void writeTo(OutputStream out, String[] ignoreList) throws IOException, MessagingException {
         try (InputStream in = source.open()) {
-            in.transferTo(out);
+            // a buffer no larger than the message (most are a few KiB): one less 8 KiB array per delivery
+            byte[] buffer = new byte[(int) Math.max(1, Math.min(8192, source.size()))];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                out.write(buffer, 0, n);
+            }
         }
     }
 

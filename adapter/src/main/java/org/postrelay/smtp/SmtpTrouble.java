@@ -30,6 +30,8 @@ final class SmtpTrouble {
     record Verdict(List<RecipientResult> results, boolean siteFailure, boolean reusable) {
     }
 
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+    private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?");
     private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?=\\s|$)");
     private static final String WRITE_TIMED_OUT = "Write timed out";   // Angus WriteTimeoutSocket's message
 
@@ -326,21 +328,21 @@ final class SmtpTrouble {
         static Reply parse(String raw, int fallbackCode) {
             List<String> lines = new ArrayList<>();
             if (raw != null) {
-                for (String line : raw.split("\r?\n")) {
+                for (String line : LINE_BREAK.split(raw)) {
                     if (!line.isBlank()) {
                         lines.add(line.strip());
                     }
                 }
             }
             int code = fallbackCode;
-            if (!lines.isEmpty() && lines.get(0).matches("\\d{3}([ -].*)?")) {
+            if (!lines.isEmpty() && REPLY_LINE.matcher(lines.get(0)).matches()) {
                 code = Integer.parseInt(lines.get(0).substring(0, 3));
             }
             // Postfix joins a multi-line reply with spaces, each line's "NNN-" prefix removed
             StringBuilder text = new StringBuilder();
             String dsn = null;
             for (String line : lines) {
-                String t = line.matches("\\d{3}([ -].*)?") ? (line.length() > 4 ? line.substring(4) : "") : line;
+                String t = REPLY_LINE.matcher(line).matches() ? (line.length() > 4 ? line.substring(4) : "") : line;
                 Matcher m = ENHANCED.matcher(t);
                 if (m.find() && Character.getNumericValue(m.group(1).charAt(0)) == code / 100) {
                     if (dsn == null) {

@@ -104,6 +104,7 @@ public final class Postsuper {
             return 0;
         }
         try (MasterLock lock = MasterLock.acquire(queue); Spool spool = Spool.open(queue)) {
+            spool.replayJournal();               // a crashed engine's journal first: no removed mail comes back
             if (options.has('s')) {
                 RecoveryReport report = spool.recover();
                 err.println("postsuper: spool checked: " + report.requeuedFromActive() + " requeued from active, "

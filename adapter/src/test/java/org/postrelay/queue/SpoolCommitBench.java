@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * Microbenchmark of the commit path (not a test): 1.5 KiB messages made durable by 1 and by 20
  * threads; prints commits/s, p50/p99 latency of create+write+commit, and messages per directory
- * fsync of incoming/. Arguments: [spool parent directory (default: a temporary one)] [seconds per run (default 5)].
+ * fsync of incoming/ (without journal) or per journal force (with). Arguments: [spool parent directory
+ * (default: a temporary one)] [seconds per run (default 5)] [journal|direct|both (default both)].
  */
 public final class SpoolCommitBench {
 
@@ -32,18 +33,27 @@ public final class SpoolCommitBench {
     public static void main(String[] args) throws Exception {
         Path parent = args.length > 0 ? Path.of(args[0]) : Path.of(System.getProperty("java.io.tmpdir"));
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
+        String mode = args.length > 2 ? args[2] : "both";
         System.out.printf("spool commit benchmark: %d-byte messages, %.0f s per run, under %s%n",
                 MESSAGE.length, seconds, parent);
-        run(parent, 4, 1, false);                                 // warm-up: JIT and page cache
-        for (int threads : new int[] {1, 20}) {
-            run(parent, seconds, threads, true);
+        run(parent, 4, 1, false, false);                          // warm-up: JIT and page cache
+        for (boolean journal : new boolean[] {false, true}) {
+            if (mode.equals("both") || mode.equals(journal ? "journal" : "direct")) {
+                for (int threads : new int[] {1, 20}) {
+                    run(parent, seconds, threads, true, journal);
+                }
+            }
         }
     }
 
-    private static void run(Path parent, double seconds, int threads, boolean print) throws Exception {
+    private static void run(Path parent, double seconds, int threads, boolean print, boolean journal) throws Exception {
         Path dir = Files.createTempDirectory(parent, "spool-bench-");
         ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService background = Executors.newCachedThreadPool();   // the journal's tasks
         try (Spool spool = Spool.open(dir)) {
+            if (journal) {
+                spool.startJournal(background, id -> { });
+            }
             CountDownLatch start = new CountDownLatch(1);
             long[] deadline = new long[1];
             List<Future<long[]>> results = new ArrayList<>();
@@ -74,13 +84,15 @@ public final class SpoolCommitBench {
             long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             SpoolStats stats = spool.stats();
             if (print) {
-                System.out.printf("threads=%2d  commits=%7d  %8.0f commits/s  p50=%6.2f ms  p99=%6.2f ms  "
-                                + "directory fsyncs=%6d  messages/fsync=%5.2f%n",
+                System.out.printf("%s threads=%2d  commits=%7d  %8.0f commits/s  p50=%6.2f ms  p99=%6.2f ms  "
+                                + "p99.9=%6.2f ms  fsyncs=%6d  messages/fsync=%5.2f%n", journal ? "journal" : "direct ",
                         threads, stats.commits(), stats.commits() / elapsed, percentile(latencies, 50),
-                        percentile(latencies, 99), stats.incomingFsyncs(), stats.commitsPerIncomingFsync());
+                        percentile(latencies, 99), percentile(latencies, 99.9),
+                        stats.incomingFsyncs() + stats.acceptForces(), stats.commitsPerAcceptFsync());
             }
         } finally {
             pool.shutdownNow();
+            background.shutdownNow();
             deleteTree(dir);
         }
     }
@@ -94,7 +106,7 @@ public final class SpoolCommitBench {
         }
     }
 
-    private static double percentile(long[] sorted, int p) {
+    private static double percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
         }

@@ -96,6 +96,7 @@ public final class TestEngine implements AutoCloseable {
     }
 
     public String maillog() {
+        master.maillog().flush();                        // every line logged so far is in the file
         try {
             Path log = directory.resolve("maillog");
             return Files.exists(log) ? Files.readString(log) : "";

@@ -84,6 +84,7 @@ final class Relay implements AutoCloseable {
     }
 
     String maillog() {
+        master.maillog().flush();                        // every line logged so far is in the file
         try {
             Path log = directory.resolve("maillog");
             return Files.exists(log) ? Files.readString(log) : "";
