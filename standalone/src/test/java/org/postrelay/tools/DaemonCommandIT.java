@@ -90,8 +90,9 @@ class DaemonCommandIT {
                     assertTrue(source.waitFor(120, TimeUnit.SECONDS) && source.exitValue() == 0, "smtp-source: " + output);
                 }
                 for (int i = 0; i < 5; i++) {
-                    assertEquals(0, run("Subject: nightly " + i + "\n\nall good\n", "sendmail", "-f", "batch@example.com",
-                            "ops@example.org").status);
+                    Run sent = run("Subject: nightly " + i + "\n\nall good\n", "sendmail", "-f", "batch@example.com",
+                            "ops@example.org");
+                    assertEquals(0, sent.status, sent.err);
                 }
                 relay.awaitMessages(viaSmtp + 5, Duration.ofSeconds(60));
                 assertEquals(viaSmtp, relay.messages().stream().filter(m -> m.sender().equals("source@example.com")).count());
@@ -103,8 +104,9 @@ class DaemonCommandIT {
                 relay.failConnections(true);
                 relay.dropConnections();
                 for (String who : List.of("kept", "held")) {
-                    assertEquals(0, run("Subject: " + who + "\n\nwaiting\n", "sendmail", "-f", "batch@example.com",
-                            who + "@example.org").status);
+                    Run sent = run("Subject: " + who + "\n\nwaiting\n", "sendmail", "-f", "batch@example.com",
+                            who + "@example.org");
+                    assertEquals(0, sent.status, sent.err);
                 }
                 String listing = awaitMailq("kept@example.org", "held@example.org");
                 assertTrue(listing.contains("-- 0 Kbytes in 2 Requests."), listing);
