@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import org.postrelay.qmgr.QueueManager;
 import org.postrelay.queue.QueueAction;
 import org.postrelay.queue.QueueId;
@@ -40,15 +41,12 @@ public final class ControlSocket implements AutoCloseable {
     private final ServerSocketChannel server;
     private final QueueManager queueManager;
     private final Maillog maillog;
-    private final Thread thread;
 
     private ControlSocket(Path path, ServerSocketChannel server, QueueManager queueManager, Maillog maillog) {
         this.path = path;
         this.server = server;
         this.queueManager = queueManager;
         this.maillog = maillog;
-        this.thread = new Thread(this::serve, "postrelay-control");
-        thread.setDaemon(true);
     }
 
     /** The socket of a spool. */
@@ -61,7 +59,7 @@ public final class ControlSocket implements AutoCloseable {
      * lock) and starts answering. Null, with a warning, when it cannot bind: the engine runs on,
      * only the admin commands cannot reach it.
      */
-    static ControlSocket open(Path queueDirectory, QueueManager queueManager, Maillog maillog) {
+    static ControlSocket open(Path queueDirectory, QueueManager queueManager, Maillog maillog, Executor longRunning) {
         Path path = path(queueDirectory);
         try {
             Files.createDirectories(path.getParent());
@@ -74,7 +72,12 @@ public final class ControlSocket implements AutoCloseable {
                 throw e;
             }
             ControlSocket socket = new ControlSocket(path, server, queueManager, maillog);
-            socket.thread.start();
+            try {
+                longRunning.execute(socket::serve);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
             return socket;
         } catch (IOException | RuntimeException e) {
             maillog.warning("master", "cannot open " + path + ": " + e.getMessage()

@@ -47,6 +47,15 @@ public final class Master implements AutoCloseable {
     private final Submission submission;
     private final Transactions transactions;
     private final QueueManager queueManager;
+    /**
+     * Long-running tasks at most at once: qmgr's loop, pickup, the control socket, the maillog
+     * writer, the journal's file writer and background task (6), and the journal's helpers (7)
+     * when it materializes many files, plus one spare. A container's long-running pool needs as
+     * many threads (deployment-descriptors/wildfly/postrelay.cli): a task that waits for a thread
+     * would stall the engine.
+     */
+    public static final int LONG_RUNNING_TASKS = 14;
+
     private final ExecutorWorkers ownWorkers;
     private final RelayConnectionFactory connectionFactory;
     private final RelayAdmin admin;
@@ -98,8 +107,8 @@ public final class Master implements AutoCloseable {
             this.admin = new EngineAdmin(spool, queueManager);
             this.connectionFactory = new EmbeddedConnectionFactory(submission, admin);
             queueManager.start();
-            this.pickup = Pickup.start(spool.directory(), cleanup, maillog);
-            this.control = ControlSocket.open(spool.directory(), queueManager, maillog);
+            this.pickup = Pickup.start(spool.directory(), cleanup, maillog, workers::executeLongRunning);
+            this.control = ControlSocket.open(spool.directory(), queueManager, maillog, workers::executeLongRunning);
         } catch (IOException | RuntimeException e) {
             // a half-built engine must not keep the spool locked: the next start would be refused
             releaseQuietly(lock);
@@ -120,8 +129,8 @@ public final class Master implements AutoCloseable {
      * {@code dns} (tests: a DNS responder on loopback) instead of the system's resolver.
      */
     public static Master start(Config config, DnsResolver dns) throws IOException {
-        // + qmgr, the journal's two tasks and its helpers, the maillog writer
-        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + 12;
+        // + the long-running tasks (LONG_RUNNING_TASKS)
+        int threads = (int) config.integer(Parameters.DEFAULT_PROCESS_LIMIT) + LONG_RUNNING_TASKS;
         ExecutorWorkers workers = new ExecutorWorkers(threads);
         try {
             return new Master(config, workers, workers, Clock.systemDefaultZone(), dns);

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.postrelay.api.MessageRejectedException;
 import org.postrelay.api.TemporaryFailureException;
@@ -47,7 +49,7 @@ public final class Pickup implements AutoCloseable {
     private final Cleanup cleanup;
     private final Maillog maillog;
     private final WatchService watch;
-    private final Thread thread;
+    private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopping;
 
     private Pickup(Path maildrop, Path corrupt, Cleanup cleanup, Maillog maillog, WatchService watch) {
@@ -56,12 +58,14 @@ public final class Pickup implements AutoCloseable {
         this.cleanup = cleanup;
         this.maillog = maillog;
         this.watch = watch;
-        this.thread = new Thread(this::loop, "postrelay-pickup");
-        thread.setDaemon(true);
     }
 
-    /** Starts picking up from {@code queueDirectory/maildrop}. */
-    public static Pickup start(Path queueDirectory, Cleanup cleanup, Maillog maillog) throws IOException {
+    /**
+     * Starts picking up from {@code queueDirectory/maildrop}, in a long-running task given to
+     * {@code longRunning} (the engine's workers: in a container, its WorkManager).
+     */
+    public static Pickup start(Path queueDirectory, Cleanup cleanup, Maillog maillog, Executor longRunning)
+            throws IOException {
         Path maildrop = queueDirectory.resolve("maildrop");
         WatchService watch = maildrop.getFileSystem().newWatchService();
         try {
@@ -71,8 +75,21 @@ public final class Pickup implements AutoCloseable {
             throw e;
         }
         Pickup pickup = new Pickup(maildrop, queueDirectory.resolve("corrupt"), cleanup, maillog, watch);
-        pickup.thread.start();
+        try {
+            longRunning.execute(pickup::run);
+        } catch (RuntimeException e) {
+            watch.close();
+            throw e;
+        }
         return pickup;
+    }
+
+    private void run() {
+        try {
+            loop();
+        } finally {
+            finished.countDown();
+        }
     }
 
     private void loop() {
@@ -270,10 +287,10 @@ public final class Pickup implements AutoCloseable {
         try {
             watch.close();
         } catch (IOException e) {
-            // the thread ends either way
+            // the loop ends either way
         }
         try {
-            thread.join(10_000);
+            finished.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
