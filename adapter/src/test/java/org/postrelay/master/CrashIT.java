@@ -52,7 +52,7 @@ class CrashIT {
     private static final int MIN_ACKS_PER_ROUND = 300;
     private static final int MIN_DELIVERIES_PER_ROUND = 50;
     private static final Duration MIN_LOAD = Duration.ofSeconds(1);
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(120);   // a JVM start and recovery on a loaded machine
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(60);
     /** X-Seq values of round r start at r * SEQ_STRIDE, so they are unique across rounds. */
     private static final long SEQ_STRIDE = 100_000_000L;
