@@ -94,9 +94,11 @@ class SendmailCommandIT {
 
     @Test
     void aFullNameShouldMakeTheFromHeader() throws Exception {
-        assertEquals(0, sendmail("Subject: hi\n\nbody\n", "-F", "Nightly Batch", "-f", "batch@example.com",
+        assertEquals(0, sendmail("Subject: hi\n\nbody\n", "-F", "Nightly Batch", "-r", "batch@example.com",
                 "ops@example.org").status);
-        assertTrue(relay.awaitMessages(1, WAIT).get(0).text().contains("From: Nightly Batch <batch@example.com>\r\n"));
+        ReceivedMessage m = relay.awaitMessages(1, WAIT).get(0);
+        assertEquals("batch@example.com", m.sender(), "-r is -f, as in Postfix");
+        assertTrue(m.text().contains("From: Nightly Batch <batch@example.com>\r\n"));
     }
 
     @Test
