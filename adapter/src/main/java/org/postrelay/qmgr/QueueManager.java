@@ -36,6 +36,7 @@ import org.postrelay.queue.CorruptQueueFileException;
 import org.postrelay.queue.Envelope;
 import org.postrelay.queue.QueueAction;
 import org.postrelay.queue.QueueId;
+import org.postrelay.queue.QueueListing;
 import org.postrelay.queue.QueueName;
 import org.postrelay.queue.Recipient;
 import org.postrelay.queue.RecipientStatus;
@@ -184,29 +185,14 @@ public final class QueueManager {
         int count = 0;
         Instant now = clock.instant();
         for (QueueName queue : queues) {
-            List<QueueId> found = new ArrayList<>();
-            spool.forEach(queue, id -> {
-                if (ids == null || ids.contains(id)) {
-                    found.add(id);
-                }
-            });
-            for (QueueId id : found) {
-                if (queue == QueueName.ACTIVE) {
-                    ActiveMessage message = active.get(id);
-                    if (message != null && message.requestAdminAction(action)) {
-                        count++;
-                    } else if (message != null && action.applyTo(spool, QueueName.DEFERRED, id, now)) {
-                        count++;                         // it settled meanwhile, into deferred/
-                        maillog.log("postsuper", id + ": " + action.logged());
+            // one pass applying as it reads (never a list of a million ids); the action moves or
+            // deletes the file, so the pass does not meet it again in this directory
+            try (QueueListing listing = spool.list(queue)) {
+                for (QueueId id = listing.next(); id != null; id = listing.next()) {
+                    if (ids != null && !ids.contains(id)) {
+                        continue;
                     }
-                    continue;
-                }
-                if (action.applyTo(spool, queue, id, now)) {
-                    count++;
-                    maillog.log("postsuper", id + ": " + action.logged());
-                    if (action == QueueAction.REQUEUE) {
-                        incoming(id);
-                    }
+                    count += administerOne(action, queue, id, now);
                 }
             }
         }
@@ -214,6 +200,29 @@ public final class QueueManager {
             nextDeferredScan = now;                      // released mail is due now
         }
         return count;
+    }
+
+    /** postsuper's action on one message of a queue; 1 if it applied. */
+    private int administerOne(QueueAction action, QueueName queue, QueueId id, Instant now) throws IOException {
+        if (queue == QueueName.ACTIVE) {
+            ActiveMessage message = active.get(id);
+            if (message != null && message.requestAdminAction(action)) {
+                return 1;                                // carried out when its attempt settles
+            }
+            if (message != null && action.applyTo(spool, QueueName.DEFERRED, id, now)) {
+                maillog.log("postsuper", id + ": " + action.logged());
+                return 1;                                // it settled meanwhile, into deferred/
+            }
+            return 0;
+        }
+        if (!action.applyTo(spool, queue, id, now)) {
+            return 0;
+        }
+        maillog.log("postsuper", id + ": " + action.logged());
+        if (action == QueueAction.REQUEUE) {
+            incoming(id);
+        }
+        return 1;
     }
 
     /** The latest delivery results, for status pages. */
