@@ -36,6 +36,7 @@ import org.postrelay.queue.CorruptQueueFileException;
 import org.postrelay.queue.Envelope;
 import org.postrelay.queue.QueueAction;
 import org.postrelay.queue.QueueId;
+import org.postrelay.queue.QueueListing;
 import org.postrelay.queue.QueueName;
 import org.postrelay.queue.Recipient;
 import org.postrelay.queue.RecipientStatus;
@@ -57,6 +58,11 @@ import org.postrelay.smtp.SmtpClient;
 public final class QueueManager {
 
     private static final String LOCAL = "local";
+    /**
+     * Queue files looked at per turn of the loop before it dispatches and reads its events again:
+     * delivery starts with the first messages activated, and a long scan never holds up the loop.
+     */
+    private static final int FEED_BATCH = 100;
 
     private final Spool spool;
     private final SmtpClient smtp;
@@ -79,7 +85,7 @@ public final class QueueManager {
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final BlockingQueue<QueueId> hints;
     private final AtomicBoolean wakePending = new AtomicBoolean();
-    private volatile boolean rescanIncoming = true;
+    private volatile boolean rescanIncoming = true;      // hints overflowed: scan incoming/ again
     private volatile boolean stopping;
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final Object runningLock = new Object();
@@ -88,6 +94,9 @@ public final class QueueManager {
     // Loop-thread state.
     private final Map<QueueId, ActiveMessage> active = new HashMap<>();
     private final Map<String, Destination> destinations = new LinkedHashMap<>();
+    private final QueueScan incomingScan;
+    private final QueueScan deferredScan;
+    private boolean deferredTurn;                        // scans take turns feeding the active queue
     private Instant nextDeferredScan;
     private boolean retrySoon;                           // the workers refused a task: dispatch again soon
 
@@ -112,11 +121,13 @@ public final class QueueManager {
         this.failedCohortLimit = (int) config.integer(Parameters.SMTP_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT);
         this.queueRunDelay = config.time(Parameters.QUEUE_RUN_DELAY);
         this.hints = new ArrayBlockingQueue<>(Math.max(1, Math.min(activeLimit, 10_000)));
+        this.incomingScan = new QueueScan(spool, QueueName.INCOMING);
+        this.deferredScan = new QueueScan(spool, QueueName.DEFERRED);
     }
 
     /** Starts the loop on a worker; the first pass picks up what a previous run left in the queue. */
     public void start() {
-        nextDeferredScan = clock.instant();
+        nextDeferredScan = clock.instant();              // the first turn scans deferred/ and incoming/
         workers.executeLongRunning(this::loop);
     }
 
@@ -128,11 +139,15 @@ public final class QueueManager {
         wake();
     }
 
-    /** {@code postqueue -f}: retry all deferred mail now and lift every destination's throttle. */
+    /**
+     * {@code postqueue -f}: lift every destination's throttle and scan deferred/ ignoring the
+     * next-attempt times (the pass under way too); its files enter the active queue as room allows.
+     */
     public void flush() {
         post(() -> {
             destinations.values().forEach(d -> d.unthrottleIfDue(clock.instant(), true));
-            scanDeferred(true);
+            deferredScan.request(true);
+            incomingScan.request(false);
         });
     }
 
@@ -170,29 +185,14 @@ public final class QueueManager {
         int count = 0;
         Instant now = clock.instant();
         for (QueueName queue : queues) {
-            List<QueueId> found = new ArrayList<>();
-            spool.forEach(queue, id -> {
-                if (ids == null || ids.contains(id)) {
-                    found.add(id);
-                }
-            });
-            for (QueueId id : found) {
-                if (queue == QueueName.ACTIVE) {
-                    ActiveMessage message = active.get(id);
-                    if (message != null && message.requestAdminAction(action)) {
-                        count++;
-                    } else if (message != null && action.applyTo(spool, QueueName.DEFERRED, id, now)) {
-                        count++;                         // it settled meanwhile, into deferred/
-                        maillog.log("postsuper", id + ": " + action.logged());
+            // one pass applying as it reads (never a list of a million ids); the action moves or
+            // deletes the file, so the pass does not meet it again in this directory
+            try (QueueListing listing = spool.list(queue)) {
+                for (QueueId id = listing.next(); id != null; id = listing.next()) {
+                    if (ids != null && !ids.contains(id)) {
+                        continue;
                     }
-                    continue;
-                }
-                if (action.applyTo(spool, queue, id, now)) {
-                    count++;
-                    maillog.log("postsuper", id + ": " + action.logged());
-                    if (action == QueueAction.REQUEUE) {
-                        incoming(id);
-                    }
+                    count += administerOne(action, queue, id, now);
                 }
             }
         }
@@ -200,6 +200,29 @@ public final class QueueManager {
             nextDeferredScan = now;                      // released mail is due now
         }
         return count;
+    }
+
+    /** postsuper's action on one message of a queue; 1 if it applied. */
+    private int administerOne(QueueAction action, QueueName queue, QueueId id, Instant now) throws IOException {
+        if (queue == QueueName.ACTIVE) {
+            ActiveMessage message = active.get(id);
+            if (message != null && message.requestAdminAction(action)) {
+                return 1;                                // carried out when its attempt settles
+            }
+            if (message != null && action.applyTo(spool, QueueName.DEFERRED, id, now)) {
+                maillog.log("postsuper", id + ": " + action.logged());
+                return 1;                                // it settled meanwhile, into deferred/
+            }
+            return 0;
+        }
+        if (!action.applyTo(spool, queue, id, now)) {
+            return 0;
+        }
+        maillog.log("postsuper", id + ": " + action.logged());
+        if (action == QueueAction.REQUEUE) {
+            incoming(id);
+        }
+        return 1;
     }
 
     /** The latest delivery results, for status pages. */
@@ -266,15 +289,15 @@ public final class QueueManager {
             while (!stopping) {
                 Instant now = clock.instant();
                 if (!now.isBefore(nextDeferredScan)) {
-                    scanDeferred(false);
+                    deferredScan.request(false);
                     nextDeferredScan = now.plus(queueRunDelay);
                 }
                 for (Destination d : destinations.values()) {
                     d.unthrottleIfDue(now, false);
                 }
-                feedActive();
+                boolean more = feedActive();
                 dispatch();
-                Runnable event = events.poll(millisUntilNextTimer(), TimeUnit.MILLISECONDS);
+                Runnable event = more ? events.poll() : events.poll(millisUntilNextTimer(), TimeUnit.MILLISECONDS);
                 while (event != null) {
                     event.run();
                     event = events.poll();
@@ -286,6 +309,8 @@ public final class QueueManager {
             maillog.warning("qmgr", "queue manager stopped by an internal error: " + e);
             throw e;
         } finally {
+            incomingScan.close();
+            deferredScan.close();
             loopDone.countDown();
         }
     }
@@ -304,72 +329,85 @@ public final class QueueManager {
         return Math.max(1, Duration.between(clock.instant(), next).toMillis() + 1);
     }
 
-    /** Moves due deferred messages to incoming/ (all of them when forced by a flush). */
-    private void scanDeferred(boolean all) {
-        Instant now = clock.instant();
-        try {
-            spool.forEach(QueueName.DEFERRED, id -> {
-                try {
-                    if (all || !spool.nextAttempt(QueueName.DEFERRED, id).isAfter(now)) {
-                        spool.move(id, QueueName.DEFERRED, QueueName.INCOMING);
-                        if (!hints.offer(id)) {
-                            rescanIncoming = true;
-                        }
-                    }
-                } catch (NoSuchFileException gone) {
-                    // removed by an admin meanwhile
-                } catch (IOException e) {
-                    maillog.warning("qmgr", id + ": cannot move from deferred to incoming: " + e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            maillog.warning("qmgr", "cannot scan the deferred queue: " + e.getMessage());
+    /**
+     * Lets new messages into the active queue while it has room, as Postfix's qmgr does: cleanup's
+     * hints first, then the incoming/ and deferred/ scans taking turns (a deferred file only when
+     * due, or on a flush). At most {@link #FEED_BATCH} files per call; true when there is more to
+     * do now (the loop then dispatches and comes back without waiting).
+     */
+    private boolean feedActive() {
+        if (rescanIncoming) {
+            rescanIncoming = false;
+            incomingScan.request(false);
         }
-    }
-
-    private void feedActive() {
+        int budget = FEED_BATCH;
         while (active.size() < activeLimit) {
+            if (budget-- == 0) {
+                return true;
+            }
             QueueId id = hints.poll();
-            if (id == null) {
-                if (!rescanIncoming) {
-                    return;
-                }
-                rescanIncoming = false;
-                List<QueueId> found = scanIncoming(activeLimit - active.size());
-                if (found.isEmpty()) {
-                    return;
-                }
-                found.forEach(this::activate);
+            if (id != null) {
+                activate(QueueName.INCOMING, id);
                 continue;
             }
-            activate(id);
+            deferredTurn = !deferredTurn;
+            if (!(deferredTurn ? feedFromDeferred() || feedFromIncoming() : feedFromIncoming() || feedFromDeferred())) {
+                return false;                            // both scans are done
+            }
         }
+        return false;
     }
 
-    private List<QueueId> scanIncoming(int room) {
-        List<QueueId> found = new ArrayList<>();
+    /** One file of the incoming/ scan; false when the scan has none. */
+    private boolean feedFromIncoming() {
+        QueueId id;
         try {
-            spool.forEach(QueueName.INCOMING, id -> {
-                if (found.size() < room && !active.containsKey(id) && !spool.isBeingWritten(id)) {
-                    found.add(id);
-                } else if (found.size() >= room) {
-                    rescanIncoming = true;               // more than fits now: look again later
-                }
-            });
+            id = incomingScan.next();
         } catch (IOException e) {
             maillog.warning("qmgr", "cannot scan the incoming queue: " + e.getMessage());
+            return false;
         }
-        return found;
+        if (id == null) {
+            return false;
+        }
+        if (!active.containsKey(id) && !spool.isBeingWritten(id)) {
+            activate(QueueName.INCOMING, id);
+        }
+        return true;
+    }
+
+    /** One file of the deferred/ scan, activated if due (or flushed); false when the scan has none. */
+    private boolean feedFromDeferred() {
+        QueueId id;
+        try {
+            id = deferredScan.next();
+        } catch (IOException e) {
+            maillog.warning("qmgr", "cannot scan the deferred queue: " + e.getMessage());
+            return false;
+        }
+        if (id == null) {
+            return false;
+        }
+        try {
+            if (deferredScan.all() || !spool.nextAttempt(QueueName.DEFERRED, id).isAfter(clock.instant())) {
+                activate(QueueName.DEFERRED, id);
+            }
+        } catch (NoSuchFileException gone) {
+            // removed or released by an admin meanwhile
+        } catch (IOException e) {
+            maillog.warning("qmgr", id + ": cannot read the next attempt time: " + e.getMessage());
+        }
+        return true;
     }
 
     /** Moves one message into the active queue and turns its recipients into delivery requests. */
-    private void activate(QueueId id) {
+    private void activate(QueueName from, QueueId id) {
         if (active.containsKey(id) || spool.isBeingWritten(id)) {
             return;                                      // a file being written is announced again when it is done
         }
         Envelope envelope;
         try {
-            spool.move(id, QueueName.INCOMING, QueueName.ACTIVE);
+            spool.move(id, from, QueueName.ACTIVE);
             envelope = spool.read(QueueName.ACTIVE, id);
         } catch (NoSuchFileException gone) {
             return;                                      // already taken, or removed by an admin
@@ -395,8 +433,8 @@ public final class QueueManager {
         }
         List<DeliveryJob> jobs = new ArrayList<>();
         byNexthop.forEach((nexthop, recipients) -> {
-            for (int from = 0; from < recipients.size(); from += recipientLimit) {
-                List<Recipient> chunk = recipients.subList(from, Math.min(recipients.size(), from + recipientLimit));
+            for (int first = 0; first < recipients.size(); first += recipientLimit) {
+                List<Recipient> chunk = recipients.subList(first, Math.min(recipients.size(), first + recipientLimit));
                 jobs.add(new DeliveryJob(message, nexthop, List.copyOf(chunk)));
             }
         });

@@ -3,7 +3,16 @@
  *
  * <p>Messages move incoming/ → active/ (at most {@code qmgr_message_active_limit}, default 20000,
  * held in memory as envelopes only) → done, or → deferred/ with the next attempt time as the
- * file's mtime. Recipients are grouped per nexthop into requests of at most
+ * file's mtime. New mail is announced by cleanup (up to min(limit, 10000) queue ids remembered;
+ * beyond that incoming/ is scanned again). incoming/ and deferred/ are read as Postfix's qmgr
+ * does (qmgr_scan.c): a pass over each directory reads it entry by entry as the active queue has
+ * room, the two taking turns, at most 100 files per turn of the loop, which dispatches between
+ * turns: delivery starts with the first message activated, and no pass reads a directory whole.
+ * A due deferred file goes straight to active/. A request for a pass while one runs restarts the
+ * scan when it ends. Memory is therefore bounded by the active limit, whatever the queue holds:
+ * the envelopes of at most {@code qmgr_message_active_limit} messages, their delivery requests,
+ * the remembered ids and one directory stream per queue; nothing grows with the number of queued
+ * files (about 20-30 MB of heap with a million queued, in the benchmark's 256 MB JVM). Recipients are grouped per nexthop into requests of at most
  * {@code smtp_destination_recipient_limit} (50). Each destination has a concurrency window: it
  * starts at {@code initial_destination_concurrency} (5), grows by one per delivery up to
  * {@code smtp_destination_concurrency_limit} (20), shrinks by one per site failure (connection,
@@ -17,7 +26,9 @@
  * every {@code queue_run_delay} (300s). A message still deferred after
  * {@code maximal_queue_lifetime} (5d; {@code bounce_queue_lifetime} 5d for bounces) is returned to
  * its sender. With {@code delay_warning_time} (default 0: off) the sender is warned once.
- * {@code flush} (postqueue -f) retries everything now.
+ * {@code flush} (postqueue -f) lifts every destination's throttle and starts a deferred/ pass that
+ * ignores the next attempt times (the pass under way too, as Postfix's QMGR_SCAN_ALL); the files
+ * enter the active queue as room frees up.
  *
  * <p>Delivered recipients are marked done on disk before the message can be attempted again; a
  * message delivered whole is removed durably (unlink + directory fsync).

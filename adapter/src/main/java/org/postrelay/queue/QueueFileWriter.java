@@ -139,6 +139,7 @@ final class QueueFileWriter implements SpoolWriter {
         } catch (IOException e) {
             LOG.warning(id + ": cannot remove aborted queue file " + file + ": " + e
                     + " (recovery removes it at the next start: it has no END record)");
+            spool.partialLeft();
         }
         spool.aborted(id);
     }

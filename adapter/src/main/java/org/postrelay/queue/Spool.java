@@ -47,6 +47,8 @@ public final class Spool implements AutoCloseable {
     /** Files of removed messages kept for reuse: at most this many, each at most REUSE_MAX_SIZE bytes. */
     private static final int REUSE_MAX = 4096;
     private static final long REUSE_MAX_SIZE = 64 * 1024;
+    /** Written by a clean stop of the engine's spool, deleted (durably) by the next recovery. */
+    static final String CLEAN_STOP = "clean-stop";
 
     private final Path directory;
     private final Map<QueueName, Path> queues = new EnumMap<>(QueueName.class);
@@ -57,6 +59,7 @@ public final class Spool implements AutoCloseable {
     private final java.util.Queue<Path> reusable = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger reusableCount = new java.util.concurrent.atomic.AtomicInteger();
     private final DirectorySync journalSync;
+    private final DirectorySync topSync;
     private final FileAttribute<?>[] fileAttributes;
     private final FileAttribute<?>[] directoryAttributes;
     private final Set<QueueId> beingWritten = ConcurrentHashMap.newKeySet();
@@ -64,6 +67,8 @@ public final class Spool implements AutoCloseable {
     private final AtomicLong removes = new AtomicLong();
     private final Set<Path> strayNamesWarned = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile boolean recovered;                  // this instance ran recover(): the engine's spool
+    private volatile boolean partialLeft;                // a writer could not remove its aborted file
     private volatile Journal journal;
     private volatile Consumer<QueueId> fileListener;
 
@@ -84,6 +89,7 @@ public final class Spool implements AutoCloseable {
         this.journalDirectory = directory.resolve(Journal.DIRECTORY);
         this.reuseDirectory = directory.resolve(REUSE_DIRECTORY);
         this.journalSync = new DirectorySync(journalDirectory, syncer);
+        this.topSync = new DirectorySync(directory, syncer);
     }
 
     /** Opens (creating if needed: directories 0700, files 0600) the spool under queue_directory. */
@@ -203,6 +209,10 @@ public final class Spool implements AutoCloseable {
             Path file = path(target, id);
             FileChannel channel;
             beingWritten.add(id);
+            if (closed) {                        // close() looks at beingWritten after setting closed
+                beingWritten.remove(id);
+                throw new IOException("create queue file: the spool " + directory + " is closed");
+            }
             try {
                 channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                         fileAttributes);
@@ -242,6 +252,10 @@ public final class Spool implements AutoCloseable {
         // incoming/; the file is still made exclusively, and a clash is reported then.
         QueueId id = QueueId.next();
         beingWritten.add(id);
+        if (closed) {
+            beingWritten.remove(id);
+            throw new IOException("create queue file: the spool " + directory + " is closed");
+        }
         return new QueueFileWriter(this, id, path(QueueName.INCOMING, id), null, header,
                 syncs.get(QueueName.INCOMING), j);
     }
@@ -616,23 +630,37 @@ public final class Spool implements AutoCloseable {
 
     /** Streams the ids in a queue (directory iteration, bounded memory); names that are not queue ids are skipped and logged. */
     public void forEach(QueueName queue, Consumer<QueueId> action) throws IOException {
-        Path dir = queues.get(queue);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (QueueId.isValid(name)) {
-                    action.accept(QueueId.parse(name));
-                } else if (strayNamesWarned.size() < MAX_STRAY_WARNINGS && strayNamesWarned.add(entry)) {
-                    LOG.warning("skipping " + entry + ": not a queue id (a stray file in the " + queue.directoryName()
-                            + " queue; move it away)");     // once per name: qmgr scans incoming/ often
-                }
+        try (QueueListing listing = list(queue)) {
+            for (QueueId id = listing.next(); id != null; id = listing.next()) {
+                action.accept(id);
             }
-        } catch (java.nio.file.DirectoryIteratorException e) {
-            throw new IOException("scan queue " + queue.directoryName() + ": " + reason(e.getCause())
-                    + " (directory " + dir + ")", e.getCause());
+        }
+    }
+
+    /**
+     * Opens one pass over a queue that reads the directory as it is consumed (bounded memory; the
+     * caller may stop and resume it later, as qmgr does between deliveries); the caller closes it.
+     */
+    public QueueListing list(QueueName queue) throws IOException {
+        Path dir = queues.get(queue);
+        try {
+            return new QueueListing(this, queue, Files.newDirectoryStream(dir));
         } catch (IOException e) {
             throw new IOException("scan queue " + queue.directoryName() + ": " + reason(e) + " (directory " + dir + ")", e);
         }
+    }
+
+    /** The queue id an entry of a queue directory names, or null (a stray name, logged once per name). */
+    QueueId queueIdOf(QueueName queue, Path entry) {
+        String name = entry.getFileName().toString();
+        if (QueueId.isValid(name)) {
+            return QueueId.parse(name);
+        }
+        if (strayNamesWarned.size() < MAX_STRAY_WARNINGS && strayNamesWarned.add(entry)) {
+            LOG.warning("skipping " + entry + ": not a queue id (a stray file in the " + queue.directoryName()
+                    + " queue; move it away)");     // once per name: qmgr scans incoming/ often
+        }
+        return null;
     }
 
     /** How many messages a queue holds (a directory scan). */
@@ -663,19 +691,23 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Restart: active/ back to incoming/ (unparseable ones to corrupt/: they had been acknowledged);
-     * incoming files without END removed (never acknowledged); incoming files with END that do not
-     * parse to corrupt/. deferred/ and hold/ are not read here: they are checked when read.
+     * Restart: active/ back to incoming/ (files without END to corrupt/: they had been acknowledged);
+     * incoming/ and prepared/ files without END removed (never acknowledged), those with END that do
+     * not parse to corrupt/. After a clean stop of the engine's spool ({@link #close()} left its
+     * marker) incoming/ is not read at all: no writer was in flight, so it holds no partial file.
+     * Files requeued from active/ are checked by their END record only; like deferred/ and hold/,
+     * they are parsed when qmgr reads them (an unparseable one goes to corrupt/ then).
      * First, what an earlier run left in the journal is replayed ({@link #replayJournal()}).
      */
     public RecoveryReport recover() throws IOException {
         JournalReplay.Result replayed = replay();
+        boolean cleanStop = takeCleanStopMarker();
         int[] requeued = {0};
         int[] partial = {0};
         int[] corrupt = {0};
         int[] kept = {0};
         forEach(QueueName.ACTIVE, id -> {
-            switch (check(QueueName.ACTIVE, id)) {
+            switch (checkEnd(QueueName.ACTIVE, id)) {
                 case COMPLETE -> {
                     try {
                         move(id, QueueName.ACTIVE, QueueName.INCOMING);
@@ -693,7 +725,7 @@ public final class Spool implements AutoCloseable {
         });
         // incoming/ and prepared/ alike: a file without END was never acknowledged. Complete prepared
         // files wait for the transaction manager's decision (Transactions.inDoubt).
-        for (QueueName queue : List.of(QueueName.INCOMING, QueueName.PREPARED)) {
+        for (QueueName queue : cleanStop ? List.of(QueueName.PREPARED) : List.of(QueueName.INCOMING, QueueName.PREPARED)) {
             forEach(queue, id -> {
                 if (isBeingWritten(id)) {
                     return;
@@ -732,9 +764,66 @@ public final class Spool implements AutoCloseable {
             }
         }
         RecoveryReport report = new RecoveryReport(requeued[0], partial[0], corrupt[0], kept[0], replayed.restored(),
-                replayed.removed());
+                replayed.removed(), cleanStop);
+        recovered = true;
         LOG.info("spool recovery in " + directory + ": " + report);
         return report;
+    }
+
+    /**
+     * Whether the last run stopped cleanly (its marker is there); the marker is deleted durably
+     * first, so that a crash of this run can never be taken for a clean stop.
+     */
+    private boolean takeCleanStopMarker() throws IOException {
+        Path marker = directory.resolve(CLEAN_STOP);
+        if (!Files.exists(marker)) {
+            return false;
+        }
+        try {
+            Files.delete(marker);
+            topSync.sync();
+        } catch (IOException e) {
+            throw new IOException("recover spool: cannot remove " + marker + ": " + reason(e), e);
+        }
+        return true;
+    }
+
+    /**
+     * At the close of the engine's spool: marks a clean stop when nothing can be partial (no writer
+     * open, none left a file it could not remove, the journal retired), so that the next recovery
+     * need not read incoming/. The removals of aborted files are made durable first.
+     */
+    private void markCleanStop() {
+        if (!recovered || partialLeft || !beingWritten.isEmpty()) {
+            return;
+        }
+        Path marker = directory.resolve(CLEAN_STOP);
+        try {
+            if (Files.isDirectory(journalDirectory)) {
+                try (DirectoryStream<Path> left = Files.newDirectoryStream(journalDirectory)) {
+                    if (left.iterator().hasNext()) {
+                        return;                  // the next start replays it: no shortcut
+                    }
+                }
+            }
+            syncs.get(QueueName.INCOMING).sync();
+            syncs.get(QueueName.PREPARED).sync();
+            try (FileChannel channel = FileChannel.open(marker, Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), fileAttributes)) {
+                channel.write(ByteBuffer.wrap(("clean stop at " + Instant.now() + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                channel.force(true);
+            }
+            topSync.sync();
+        } catch (IOException e) {
+            LOG.warning("cannot mark the clean stop in " + marker + ": " + reason(e)
+                    + " (the next start checks every file in incoming/)");
+            try {
+                Files.deleteIfExists(marker);
+            } catch (IOException ignored) {
+                // then the next start may skip the check; nothing was partial when we looked
+            }
+        }
     }
 
     /**
@@ -874,6 +963,19 @@ public final class Spool implements AutoCloseable {
 
     private enum Check { COMPLETE, PARTIAL, CORRUPT, GONE }
 
+    /** Classifies a file by its END record alone (complete or partial); the full parse is the reader's. */
+    private Check checkEnd(QueueName queue, QueueId id) {
+        Path file = path(queue, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return QueueFile.hasEnd(channel) ? Check.COMPLETE : Check.PARTIAL;
+        } catch (NoSuchFileException e) {
+            return Check.GONE;
+        } catch (IOException e) {
+            LOG.warning("recover: cannot read queue file " + file + ": " + reason(e) + " (left in place)");
+            return Check.GONE;
+        }
+    }
+
     /** Classifies a file for recovery: complete, partial (no END: never acknowledged), corrupt (END but unparseable). */
     private Check check(QueueName queue, QueueId id) {
         Path file = path(queue, id);
@@ -935,11 +1037,15 @@ public final class Spool implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         Journal j = journal;
         if (j != null) {
             j.close();
         }
+        markCleanStop();
     }
 
     /** The journal, if started (for tests). */
@@ -960,6 +1066,11 @@ public final class Spool implements AutoCloseable {
 
     void aborted(QueueId id) {
         beingWritten.remove(id);
+    }
+
+    /** A writer could not remove its aborted file: the next start must check incoming/. */
+    void partialLeft() {
+        partialLeft = true;
     }
 
     DirectorySync sync(QueueName queue) {

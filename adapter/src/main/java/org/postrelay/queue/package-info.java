@@ -33,10 +33,14 @@
  *
  * <p>Restart ({@link org.postrelay.queue.Spool#recover()}): the journal is replayed first (each
  * journaled message without a REMOVED record ends up as exactly one forced queue file, each removed
- * one has none; then the segments are deleted); active/ files go back to incoming/;
- * incoming/ and prepared/ files without a complete END record were never acknowledged and are
- * removed; files with END that do not parse go to corrupt/. deferred/ and hold/ are not read at start (a
- * million deferred files must not slow it down): an unreadable one is found when qmgr reads it.
+ * one has none; then the segments are deleted); active/ files with END go back to incoming/ (those
+ * without to corrupt/); incoming/ and prepared/ files without a complete END record were never
+ * acknowledged and are removed; files with END that do not parse go to corrupt/. After a clean stop
+ * (the engine's spool closed with no writer open and the journal retired leaves
+ * {@code queue_directory/clean-stop}, which recovery deletes durably first) incoming/ is not read.
+ * deferred/ and hold/ are not read at start (a million deferred files must not slow it down): an
+ * unreadable one is found when qmgr reads it. {@link org.postrelay.queue.QueueListing} reads a
+ * queue directory entry by entry (qmgr's scans).
  *
  * <p>Counters: {@link org.postrelay.queue.Spool#stats()} (commits, removes, directory fsyncs,
  * journal forces, queue files forced by the journal's background task) for

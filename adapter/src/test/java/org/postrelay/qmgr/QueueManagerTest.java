@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,5 +235,57 @@ class QueueManagerTest {
             assertEquals(12, relay.messages().size());
             assertTrue(largest >= 2 && largest <= 3, "largest active queue: " + largest);
         }
+    }
+    @Test
+    void aBacklogOnDiskLargerThanTheActiveLimitShouldAllBeDeliveredThroughABoundedActiveQueue() throws Exception {
+        relay.stallAfterData(Duration.ofMillis(20));
+        Set<String> expected = new HashSet<>();
+        try (Spool spool = Spool.open(dir.resolve("spool"))) {   // found by the scans, not announced
+            for (int i = 0; i < 60; i++) {
+                QueueId id = queue(spool, "in" + i + "@example.org");
+                expected.add("in" + i + "@example.org");
+                assertTrue(Files.exists(spool.path(QueueName.INCOMING, id)));
+            }
+            for (int i = 0; i < 40; i++) {                        // deferred and due, or due only on a flush
+                QueueId id = queue(spool, "de" + i + "@example.org");
+                expected.add("de" + i + "@example.org");
+                spool.move(id, QueueName.INCOMING, QueueName.DEFERRED);
+                spool.setNextAttempt(QueueName.DEFERRED, id,
+                        i % 2 == 0 ? Instant.now().minusSeconds(60) : Instant.now().plusSeconds(3600));
+            }
+        }
+        try (TestEngine engine = TestEngine.start(dir, relay, Map.of("qmgr_message_active_limit", "5",
+                "queue_run_delay", "3600s"))) {
+            int largest = watchActive(engine, () -> relay.messages().size() >= 80);
+            assertEquals(80, relay.messages().size(), "incoming/ and the due half of deferred/");
+            assertEquals(20, engine.count(QueueName.DEFERRED), "the rest is not due");
+            engine.master().flush();                              // postqueue -f: all of deferred/ now
+            largest = Math.max(largest, watchActive(engine, () -> relay.messages().size() >= 100));
+            engine.await("the queue is empty", WAIT, () -> engine.queued() == 0);
+            Set<String> delivered = new HashSet<>();
+            relay.messages().forEach(m -> delivered.addAll(m.recipients()));
+            assertEquals(expected, delivered);
+            assertEquals(100, relay.messages().size(), "each message once");
+            assertTrue(largest >= 2 && largest <= 5, "largest active queue: " + largest);
+        }
+    }
+
+    private QueueId queue(Spool spool, String recipient) throws java.io.IOException {
+        try (SpoolWriter w = spool.create("app@example.com", List.of(recipient), Map.of(), Instant.now(), null)) {
+            w.content().write(MESSAGE.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return w.commit();
+        }
+    }
+
+    /** Samples the active queue (in memory and active/) until {@code done}; the largest seen. */
+    private static int watchActive(TestEngine engine, java.util.function.BooleanSupplier done) throws Exception {
+        int largest = 0;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            largest = Math.max(largest, engine.master().queueManager().activeCount());
+            assertTrue(engine.count(QueueName.ACTIVE) <= 5, "active/ holds " + engine.count(QueueName.ACTIVE));
+            Thread.sleep(5);
+        }
+        return largest;
     }
 }

@@ -337,6 +337,7 @@ class JournalTest {
                         Files.delete(restarted.path(QueueName.INCOMING, id));
                     }
                 }
+                Files.deleteIfExists(spoolDir.resolve(Spool.CLEAN_STOP));   // each round is a crash
             }
         }
     }
@@ -390,7 +391,8 @@ class JournalTest {
         assertEquals(List.of(), segments(dir), "close retires the last segment");
         try (Spool restarted = Spool.open(dir)) {
             RecoveryReport report = restarted.recover();
-            assertEquals(new RecoveryReport(0, 0, 0, 59), report);
+            assertEquals(new RecoveryReport(0, 0, 0, 0, 0, 0, true), report, "a clean stop: incoming/ not read");
+            assertEquals(59, restarted.count(QueueName.INCOMING));
         }
     }
 
@@ -405,7 +407,7 @@ class JournalTest {
         }
         assertEquals(List.of(), segments(dir));
         try (Spool restarted = Spool.open(dir)) {
-            assertEquals(new RecoveryReport(0, 0, 0, 1), restarted.recover());
+            assertEquals(new RecoveryReport(0, 0, 0, 0, 0, 0, true), restarted.recover());
             assertEquals(Set.of(live), ids(restarted, QueueName.INCOMING));
         }
     }

@@ -190,4 +190,82 @@ class QueueFileCorruptionTest {
             assertEquals(1, spool.read(QueueName.INCOMING, id).recipients().size());
         }
     }
+    @Test
+    void recoveryAfterACrashShouldRemovePartialsAndSetCorruptFilesAsideAmongMany() throws IOException {
+        int complete = 500;
+        List<QueueId> partials = new java.util.ArrayList<>();
+        List<QueueId> garbled = new java.util.ArrayList<>();
+        Spool crashed = Spool.open(dir);                 // the engine's spool: recovered, then never closed
+        crashed.recover();
+        QueueId first = SpoolTest.queue(crashed, "s@example.com", List.of("a@example.org"), BODY);
+        byte[] whole = Files.readAllBytes(crashed.path(QueueName.INCOMING, first));
+        for (int i = 1; i < complete; i++) {
+            Files.write(crashed.path(QueueName.INCOMING, QueueId.next()), whole);
+        }
+        for (int i = 0; i < 7; i++) {
+            QueueId id = QueueId.next();
+            Files.write(crashed.path(QueueName.INCOMING, id), Arrays.copyOf(whole, whole.length - 1 - i * 9));
+            partials.add(id);
+            QueueId bad = QueueId.next();
+            byte[] bytes = whole.clone();
+            bytes[5 + i] ^= 0x55;                        // the magic damaged, END intact
+            Files.write(crashed.path(QueueName.INCOMING, bad), bytes);
+            garbled.add(bad);
+        }
+        try (Spool spool = Spool.open(dir)) {
+            RecoveryReport report = spool.recover();
+            assertEquals(new RecoveryReport(0, 7, 7, complete), report);
+            assertFalse(report.cleanStop());
+            assertEquals(complete, spool.count(QueueName.INCOMING));
+            partials.forEach(id -> assertFalse(Files.exists(spool.path(QueueName.INCOMING, id)), id::toString));
+            for (QueueId id : garbled) {
+                assertTrue(Files.exists(spool.path(QueueName.CORRUPT, id)), id::toString);
+            }
+        }
+    }
+
+    @Test
+    void aCleanStopShouldSpareTheNextRecoveryReadingIncomingButACrashAfterItShouldNot() throws IOException {
+        QueueId kept;
+        try (Spool spool = Spool.open(dir)) {
+            spool.recover();
+            kept = SpoolTest.queue(spool, "s@example.com", List.of("a@example.org"), BODY);
+            QueueId active = SpoolTest.queue(spool, "s@example.com", List.of("b@example.org"), BODY);
+            spool.move(active, QueueName.INCOMING, QueueName.ACTIVE);
+        }
+        assertTrue(Files.exists(dir.resolve(Spool.CLEAN_STOP)), "the engine's spool closed with nothing in flight");
+        Spool second = Spool.open(dir);
+        RecoveryReport report = second.recover();
+        assertEquals(new RecoveryReport(1, 0, 0, 0, 0, 0, true), report, "incoming/ not read; active/ requeued");
+        assertFalse(Files.exists(dir.resolve(Spool.CLEAN_STOP)), "taken at start: a crash now is no clean stop");
+        assertTrue(Files.exists(second.path(QueueName.INCOMING, kept)));
+        // this run crashes while a file is half written
+        QueueId partial = QueueId.next();
+        Files.write(second.path(QueueName.INCOMING, partial), Arrays.copyOf(BODY, 5));
+        try (Spool third = Spool.open(dir)) {
+            RecoveryReport after = third.recover();
+            assertFalse(after.cleanStop());
+            assertEquals(1, after.removedPartial());
+            assertFalse(Files.exists(third.path(QueueName.INCOMING, partial)));
+        }
+    }
+
+    @Test
+    void aWriterOpenAtCloseShouldLeaveNoCleanStopMark() throws IOException {
+        SpoolWriter open;
+        try (Spool spool = Spool.open(dir)) {
+            spool.recover();
+            open = spool.create("s@example.com", List.of("a@example.org"), Map.of(), Instant.now(), null);
+            open.content().write(BODY);
+        }
+        assertFalse(Files.exists(dir.resolve(Spool.CLEAN_STOP)));
+        try (Spool spool = Spool.open(dir)) {
+            assertEquals(new RecoveryReport(0, 1, 0, 0), spool.recover(), "its file had no END: removed");
+        }
+        Files.delete(dir.resolve(Spool.CLEAN_STOP));       // that one stopped cleanly
+        try (Spool spool = Spool.open(dir)) {               // a spool that was never recovered (a command's)
+            spool.count(QueueName.INCOMING);
+        }
+        assertFalse(Files.exists(dir.resolve(Spool.CLEAN_STOP)), "only the engine's spool marks a clean stop");
+    }
 }
