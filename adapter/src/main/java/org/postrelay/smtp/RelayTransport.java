@@ -8,6 +8,7 @@ import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import jakarta.mail.internet.InternetAddress;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -200,6 +201,17 @@ final class RelayTransport extends SMTPTransport {
             InternetAddress to = (InternetAddress) recipients[i];
             code = readServerResponse();
             String reply = getLastServerResponse();
+            if (code == -1) {
+                // the server hung up after the commands were sent: "lost connection ... while sending
+                // RCPT TO", as Postfix says it; the recipients refused before keep their replies
+                MessagingException lost = new MessagingException("Exception reading response",
+                        new EOFException("no reply to " + rcpt[i]));
+                if (chain == null) {
+                    throw lost;
+                }
+                chain.setNextException(lost);
+                throw new SendFailedException("Lost connection", chain, null, recipients, null);
+            }
             // Angus's rcptTo() classification, with mail.smtp.sendpartial on
             if (code >= 200 && code <= 299) {
                 valid.add(to);
@@ -211,10 +223,8 @@ final class RelayTransport extends SMTPTransport {
                 invalid.add(to);
             } else {
                 // not a reply to RCPT at all: give up as Angus does
-                if (code != -1) {
-                    skipReplies(rcpt.length - i - 1);
-                    endAbandonedData();
-                }
+                skipReplies(rcpt.length - i - 1);
+                endAbandonedData();
                 reset();
                 throw new SMTPAddressFailedException(to, rcpt[i], code, reply);
             }

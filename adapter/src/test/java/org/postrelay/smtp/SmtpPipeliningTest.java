@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -234,5 +241,42 @@ class SmtpPipeliningTest {
         assertEquals(Outcome.SENT, report.results().get(0).outcome(), report.toString());
         assertEquals(2, relay.connections());
         assertEquals(2, relay.awaitMessages(2, WAIT).size());
+    }
+
+    @Test
+    void lostConnectionShouldNameTheCommandWhoseReplyWasAwaited() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // a server that reads the whole pipelined batch, answers MAIL FROM and the first RCPT TO, and hangs up
+            Thread peer = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                            StandardCharsets.US_ASCII));
+                    OutputStream out = s.getOutputStream();
+                    out.write("220 raw.example.net ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+                    in.readLine();
+                    out.write("250-raw.example.net\r\n250 PIPELINING\r\n".getBytes(StandardCharsets.US_ASCII));
+                    for (String line = in.readLine(); line != null && !line.equals("DATA"); line = in.readLine()) {
+                        // the batch: nothing is answered before DATA has arrived
+                    }
+                    out.write("250 2.1.0 Ok\r\n550 5.1.1 No such user\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    // the client went away: the assertions below tell
+                }
+            }, "raw-smtp-peer");
+            peer.start();
+
+            DeliveryReport report = client(Map.of()).deliver(Nexthop.parse("[127.0.0.1]:" + server.getLocalPort()),
+                    "app@example.com", List.of("never@example.org", "a@example.org"),
+                    MessageSource.of(MESSAGE.getBytes(StandardCharsets.UTF_8)));
+            peer.join(WAIT.toMillis());
+
+            assertEquals(new RecipientResult("never@example.org", Outcome.BOUNCED, "5.1.1", "host " + RELAY_NAME
+                    + " said: 550 5.1.1 No such user (in reply to RCPT TO command)", "550 5.1.1 No such user"),
+                    report.results().get(0));
+            assertEquals(new RecipientResult("a@example.org", Outcome.DEFERRED, "4.4.2",
+                    "lost connection with " + RELAY_NAME + " while sending RCPT TO"), report.results().get(1));
+            assertTrue(report.siteFailure());
+        }
     }
 }
