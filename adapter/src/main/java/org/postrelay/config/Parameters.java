@@ -248,6 +248,9 @@ public final class Parameters {
                     + " ones among those tried");
     public static final Parameter SMTP_SKIP_5XX_GREETING = bool("smtp_skip_5xx_greeting", "yes",
             "treat a 5XX greeting as a temporary failure and try the next server, instead of bouncing");
+    public static final Parameter SMTP_DISCARD_EHLO_KEYWORDS = list("smtp_discard_ehlo_keywords", "",
+            "EHLO keywords of the server to ignore (pipelining, starttls, auth, ...; silent-discard: don't"
+                    + " log it)");
 
     // ---- TLS and SASL -----------------------------------------------------------------------
 

@@ -567,6 +567,14 @@ public abstract class ParameterProperties {
         return values.get("smtp_data_done_timeout");
     }
 
+    public void setSmtpDiscardEhloKeywords(String value) {
+        set("smtp_discard_ehlo_keywords", value);
+    }
+
+    public String getSmtpDiscardEhloKeywords() {
+        return values.get("smtp_discard_ehlo_keywords");
+    }
+
     public void setSmtpQuitTimeout(String value) {
         set("smtp_quit_timeout", value);
     }

@@ -19,7 +19,8 @@ record ClientSettings(String heloName, Duration connectTimeout, Duration heloTim
                       Duration rcptTimeout, Duration dataInitTimeout, Duration dataXferTimeout,
                       Duration dataDoneTimeout, Duration quitTimeout, boolean connectionCacheOnDemand,
                       Duration connectionCacheTimeLimit, Duration connectionReuseTimeLimit,
-                      Duration minimalBackoffTime, TlsPolicy tls, StartTls startTls, SaslPolicy sasl, SmtpLog log) {
+                      Duration minimalBackoffTime, EhloDiscard ehloDiscard, TlsPolicy tls, StartTls startTls,
+                      SaslPolicy sasl, SmtpLog log) {
 
     /** Reads everything; ConfigException for a bad value or an unusable certificate, key or table. */
     static ClientSettings from(Config config, SmtpLog log, Function<List<String>, List<LookupTable>> openTables) {
@@ -38,6 +39,7 @@ record ClientSettings(String heloName, Duration connectTimeout, Duration heloTim
                 config.time(Parameters.SMTP_CONNECTION_CACHE_TIME_LIMIT),
                 config.time(Parameters.SMTP_CONNECTION_REUSE_TIME_LIMIT),
                 config.time(Parameters.MINIMAL_BACKOFF_TIME),
+                EhloDiscard.of(config.list(Parameters.SMTP_DISCARD_EHLO_KEYWORDS)),
                 tls, StartTls.from(config, tls, log), SaslPolicy.from(config, openTables), log);
     }
 

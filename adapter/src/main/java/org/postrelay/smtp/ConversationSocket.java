@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.angus.mail.util.WriteTimeoutSocket;
 
@@ -17,7 +19,10 @@ import org.eclipse.angus.mail.util.WriteTimeoutSocket;
  * before each reply is read it sets the read timeout Postfix would (smtp_helo_timeout for the
  * greeting and EHLO, smtp_starttls_timeout, smtp_mail_timeout, smtp_rcpt_timeout,
  * smtp_data_init_timeout, smtp_data_done_timeout, smtp_quit_timeout); it knows the stage the
- * conversation is in, to say what we were doing when it broke. Underneath is the TCP connection or,
+ * conversation is in, to say what we were doing when it broke. With PIPELINING several commands wait
+ * for their replies at once: as in Postfix, the stage and the timeout are those of the oldest
+ * command not yet answered, and {@link #cork} gathers a batch of commands into one write.
+ * Underneath is the TCP connection or,
  * after {@link #startTls}, a TLS session over it; either way each write is bounded by
  * smtp_data_xfer_timeout. Angus has a single read timeout for everything; this is how we get Postfix's.
  */
@@ -57,7 +62,13 @@ final class ConversationSocket extends Socket {
     private volatile Stage stage = Stage.GREETING;
     private volatile int lastReplyCode;
 
+    /** A command sent and not yet answered: its stage (null: leave the stage as it is) and reply timeout. */
+    private record Awaited(Stage stage, Duration timeout) {
+    }
+
     // client side parser state (one writer thread at a time: SMTPTransport is synchronized)
+    private final ArrayDeque<Awaited> awaited = new ArrayDeque<>();   // also touched by the reader: same thread
+    private java.io.ByteArrayOutputStream corked;      // a batch of pipelined commands, written on uncork
     private final byte[] verb = new byte[4];
     private int column;
     private boolean dataCommandSent;
@@ -68,6 +79,7 @@ final class ConversationSocket extends Socket {
     // server side parser state
     private int replyColumn;
     private int replyCode;
+    private boolean continued;                         // this reply line is "NNN-...": more lines follow
 
     /** Wraps a connected TCP socket; writes time out on the client's shared timer. */
     ConversationSocket(ClientSettings settings, Socket tcp, ScheduledExecutorService timer) throws IOException {
@@ -129,6 +141,27 @@ final class ConversationSocket extends Socket {
         inAuth = true;
     }
 
+    /** From now on what the client writes is held back, flushes included, until {@link #uncork}. */
+    void cork() {
+        corked = new java.io.ByteArrayOutputStream(512);
+    }
+
+    /** Forgets what was held back since {@link #cork}: nothing of it is sent. */
+    void dropCorked() {
+        corked = null;
+    }
+
+    /** Writes what was held back since {@link #cork} in one write. */
+    void uncork() throws IOException {
+        java.io.ByteArrayOutputStream batch = corked;
+        corked = null;
+        if (batch != null && batch.size() > 0) {
+            OutputStream out = transport.getOutputStream();
+            batch.writeTo(out);
+            out.flush();
+        }
+    }
+
     /** Streams over what is underneath now: Angus asks again after STARTTLS, and so gets the TLS session's. */
     @Override
     public InputStream getInputStream() throws IOException {
@@ -159,7 +192,11 @@ final class ConversationSocket extends Socket {
             @Override
             public void write(int b) throws IOException {
                 clientByte(b & 0xff);
-                out.write(b);
+                if (corked != null) {
+                    corked.write(b);
+                } else {
+                    out.write(b);
+                }
             }
 
             @Override
@@ -167,7 +204,18 @@ final class ConversationSocket extends Socket {
                 for (int i = 0; i < length; i++) {
                     clientByte(buffer[offset + i] & 0xff);
                 }
-                out.write(buffer, offset, length);
+                if (corked != null) {
+                    corked.write(buffer, offset, length);
+                } else {
+                    out.write(buffer, offset, length);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                if (corked == null) {
+                    out.flush();
+                }
             }
         };
     }
@@ -263,10 +311,19 @@ final class ConversationSocket extends Socket {
         return "ConversationSocket[" + tcp + (tls != null ? ", " + tls.protocol() : "") + ", " + stage + "]";
     }
 
-    /** Follows reply lines "NNN-..." / "NNN ..." to remember the code of the last complete reply. */
-    private void serverByte(int b) {
+    /**
+     * Follows reply lines "NNN-..." / "NNN ..." to remember the code of the last complete reply; at the
+     * end of a reply (a line without "-" in column 4, as Angus reads it) the next command waiting for
+     * its reply gives the stage and the timeout.
+     */
+    private void serverByte(int b) throws IOException {
         if (b == '\n') {
             replyColumn = 0;
+            if (continued) {
+                continued = false;
+            } else {
+                answered();
+            }
             return;
         }
         if (replyColumn < 3) {
@@ -277,8 +334,17 @@ final class ConversationSocket extends Socket {
             if (replyCode != 334) {
                 inAuth = false;                                    // the AUTH exchange is over
             }
+        } else if (replyColumn == 3) {
+            continued = true;
         }
         replyColumn++;
+    }
+
+    /** A whole reply came: its command is answered; the next one waiting (if any) sets stage and timeout. */
+    private void answered() throws IOException {
+        if (awaited.pollFirst() != null && !awaited.isEmpty()) {
+            enter(awaited.peekFirst());
+        }
     }
 
     /** Follows the client's commands and message body; sets the timeout for the reply to come. */
@@ -313,8 +379,7 @@ final class ConversationSocket extends Socket {
         if (b == '\n') {
             if (dotLine && column == 2) {                          // ".\r\n": the end of data
                 inBody = false;
-                stage = Stage.END_OF_DATA;
-                setSoTimeout(ClientSettings.millis(settings.dataDoneTimeout()));
+                sent(Stage.END_OF_DATA, settings.dataDoneTimeout());
             }
             column = 0;
             dotLine = false;
@@ -327,22 +392,34 @@ final class ConversationSocket extends Socket {
     private void command() throws IOException {
         String v = column >= 4 ? new String(verb, java.nio.charset.StandardCharsets.US_ASCII) : "";
         switch (v) {
-            case "EHLO", "HELO" -> next(Stage.HELO, settings.heloTimeout());
-            case "MAIL" -> next(Stage.MAIL, settings.mailTimeout());
-            case "RCPT" -> next(Stage.RCPT, settings.rcptTimeout());
+            case "EHLO", "HELO" -> sent(Stage.HELO, settings.heloTimeout());
+            case "MAIL" -> sent(Stage.MAIL, settings.mailTimeout());
+            case "RCPT" -> sent(Stage.RCPT, settings.rcptTimeout());
             case "DATA" -> {
-                next(Stage.DATA, settings.dataInitTimeout());
+                sent(Stage.DATA, settings.dataInitTimeout());
                 dataCommandSent = true;
             }
-            case "QUIT" -> next(Stage.QUIT, settings.quitTimeout());
-            case "STAR" -> next(Stage.STARTTLS, settings.tls().starttlsTimeout());
+            case "QUIT" -> sent(Stage.QUIT, settings.quitTimeout());
+            case "STAR" -> sent(Stage.STARTTLS, settings.tls().starttlsTimeout());
             // AUTH (inside the EHLO handshake, as Postfix counts it), RSET, NOOP: the EHLO timeout
-            default -> setSoTimeout(ClientSettings.millis(settings.heloTimeout()));
+            default -> sent(null, settings.heloTimeout());
         }
     }
 
-    private void next(Stage s, java.time.Duration timeout) throws IOException {
-        stage = s;
-        setSoTimeout(ClientSettings.millis(timeout));
+    /** A command went out; when no other one waits for its reply, its stage and timeout apply now. */
+    private void sent(Stage s, Duration timeout) throws IOException {
+        Awaited a = new Awaited(s, timeout);
+        boolean first = awaited.isEmpty();
+        awaited.addLast(a);
+        if (first) {
+            enter(a);
+        }
+    }
+
+    private void enter(Awaited a) throws IOException {
+        if (a.stage() != null) {
+            stage = a.stage();
+        }
+        setSoTimeout(ClientSettings.millis(a.timeout()));
     }
 }

@@ -26,7 +26,8 @@ import org.postrelay.config.ConfigException;
  * One SMTP session with a server of a nexthop, as Postfix's smtp_connect.c opens it: try each server
  * address that {@link MxRoute} found until one accepts, then greeting, EHLO, STARTTLS (or TLS from
  * the first byte) and AUTH through Angus's SMTPTransport on our {@link ConversationSocket}, with
- * Postfix's TLS policy checks. Used by one delivery at a time; between deliveries it may wait in
+ * Postfix's TLS policy checks; mail transactions are pipelined when the server offers PIPELINING
+ * ({@link RelayTransport}). Used by one delivery at a time; between deliveries it may wait in
  * the {@link ConnectionCache}, filed under its nexthop.
  */
 final class SmtpConnection {
@@ -184,8 +185,8 @@ final class SmtpConnection {
             throw e;
         }
         RelayTransport transport = new RelayTransport(session,
-                new URLName("smtp", host, target.port(), null, null, null), tls != null && !wrapper,
-                level.required());
+                new URLName("smtp", host, target.port(), null, null, null), socket, tls != null && !wrapper,
+                level.required(), settings.ehloDiscard(), settings.log());
         try {
             transport.connect(socket);
         } catch (MessagingException | RuntimeException e) {

@@ -232,13 +232,11 @@ final class SmtpTrouble {
      * fresh connection cannot duplicate anything.
      */
     static boolean staleConnection(Stage stage, MessagingException e) {
-        if (stage != Stage.MAIL) {
-            return false;
-        }
         if (e instanceof SMTPSendFailedException s && s.getCommand() != null && s.getCommand().startsWith("MAIL")) {
+            // pipelined, the stage has moved on to RCPT TO once the reply to MAIL FROM was read
             return s.getReturnCode() == -1 || s.getReturnCode() == 421 || s.getReturnCode() == 0;
         }
-        return ioCause(e) != null;
+        return stage == Stage.MAIL && ioCause(e) != null;
     }
 
     /** The conversation broke: lost connection or timed out. Everyone still open is deferred; a site failure. */

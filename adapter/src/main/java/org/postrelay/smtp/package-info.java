@@ -11,6 +11,18 @@
  * retry or bounce policy over time: qmgr does. The protocol is Angus Mail's SMTPTransport, with
  * {@code mail.smtp.sendpartial=true}, on a socket we connect ourselves.
  *
+ * <p><b>PIPELINING</b> (RFC 2920, as Postfix's smtp_proto.c; {@code RelayTransport}, which Angus lacks):
+ * when the server's EHLO offers PIPELINING, MAIL FROM, every RCPT TO and DATA go out in one write and
+ * the replies are read in order, each with its own command's timeout and stage text ("lost connection
+ * with h[a] while sending RCPT TO" names the command whose reply was awaited). The results are the
+ * ones the same replies give without pipelining: MAIL FROM refused: the RCPT and DATA replies are
+ * read and ignored; some recipients refused: the others get the message; all refused: the DATA
+ * reply (503/554) is read and nothing is sent (a server that answers 354 anyway gets a lone "."),
+ * each recipient keeps its own reply. Every failed transaction ends with RSET, so a cached session
+ * is clean for the next one. {@code smtp_discard_ehlo_keywords = pipelining} turns it off (and
+ * {@code starttls} or {@code auth} there make the client act as if the server had not offered
+ * them; each EHLO then logs "discarding EHLO keywords: ..." unless {@code silent-discard} is listed).
+ *
  * <p><b>Routing</b> (Postfix's smtp_connect.c and smtp_addr.c; {@code src/docs/routing.md}).
  * {@code [host]:port} and {@code [host]} mean no MX look-up (the host's A/AAAA records; a numeric
  * address needs no look-up); {@code host:port} and {@code host} ask for one; no port means
@@ -96,8 +108,10 @@
  * <p><b>Connection cache</b> ({@code smtp_connection_cache_on_demand}): after a delivery that left the
  * session clean, the connection waits for the next delivery to the same nexthop (the destination
  * it was opened for: the domain, a relayhost list item, a fallback relay; no look-up then); a
- * cached connection found dead (broken or 421 at MAIL FROM, before any recipient was given) is
- * replaced by a fresh one and the delivery goes on. Idle connections past their limit are closed
+ * cached connection found dead (broken or 421 at MAIL FROM, before any recipient was accepted:
+ * pipelined, the RCPT replies that follow are never read) is replaced by a fresh one and the delivery
+ * goes on. Postfix probes a cached session with RSET first; we send the transaction and treat a dead
+ * reply to MAIL FROM as that probe's failure, which saves a round trip per reused delivery. Idle connections past their limit are closed
  * with QUIT by a sweep on the client's single timer thread, scheduled only while a connection is
  * idle; {@code close()} closes all.
  *
@@ -138,6 +152,9 @@
  *     {@code smtp_mx_session_limit} (2), {@code smtp_randomize_addresses} (yes),
  *     {@code smtp_balance_inet_protocols} (yes), {@code smtp_skip_5xx_greeting} (yes). A bad value
  *     is a ConfigException naming the parameter when the client is made.
+ * <li>{@code smtp_discard_ehlo_keywords} (empty): EHLO keywords to ignore, any case; those the client
+ *     acts on are pipelining, starttls and auth; unknown names are ignored, as Postfix does.
+ *     ({@code smtp_discard_ehlo_keyword_address_maps} is not supported.)
  * </ul>
  *
  * <p><b>Queues touched:</b> none; the message is read through a

@@ -2,8 +2,10 @@ package org.postrelay.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -28,7 +30,8 @@ import org.subethamail.smtp.server.SessionHandler;
 /**
  * A real SMTP server (SubEthaSMTP) on 127.0.0.1, port 0, whose replies each test scripts: per
  * recipient, to MAIL FROM, after DATA; it can refuse connections with a 421 greeting, stall its final
- * reply, or drop idle connections. It records what arrives byte for byte and what the clients said.
+ * reply, drop idle connections, or offer PIPELINING (SubEthaSMTP reads pipelined commands but does
+ * not say so). It records what arrives byte for byte and what the clients said.
  */
 public final class ScriptedSmtpServer implements AutoCloseable {
 
@@ -48,9 +51,12 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile String dataReply;
     private volatile boolean failConnections;
     private volatile Duration stall = Duration.ZERO;
+    private volatile boolean pipelining;
+    private final List<List<String>> sentBeforeMailReply = new ArrayList<>();   // guarded by itself
+    private final Map<java.net.SocketAddress, Transcript> transcriptOf = new ConcurrentHashMap<>();
 
     private final List<ReceivedMessage> received = new ArrayList<>();        // guarded by itself
-    private final List<ByteArrayOutputStream> transcripts = new ArrayList<>(); // guarded by itself
+    private final List<Transcript> transcripts = new ArrayList<>();           // guarded by itself
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger queueIds = new AtomicInteger(0x1000);
@@ -120,6 +126,23 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Whether the EHLO reply offers PIPELINING (off at start). */
+    public ScriptedSmtpServer offerPipelining(boolean on) {
+        this.pipelining = on;
+        return this;
+    }
+
+    /**
+     * Per MAIL FROM, in order: the command lines its client had sent when the server decided its reply,
+     * e.g. [..., "MAIL FROM:&lt;a@example.com&gt;", "RCPT TO:&lt;b@example.org&gt;", "DATA"] from a pipelining client
+     * (which sends them in one go), or [..., "MAIL FROM:&lt;a@example.com&gt;"] from one that waits for each reply.
+     */
+    public List<List<String>> sentBeforeMailReply() {
+        synchronized (sentBeforeMailReply) {
+            return List.copyOf(sentBeforeMailReply);
+        }
+    }
+
     /** Back to accepting everything at once; what was recorded so far is kept. */
     public void reset() {
         rcptReplies.clear();
@@ -127,6 +150,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         dataReply = null;
         failConnections = false;
         stall = Duration.ZERO;
+        pipelining = false;
     }
 
     /** The messages accepted so far, in arrival order. */
@@ -173,27 +197,54 @@ public final class ScriptedSmtpServer implements AutoCloseable {
      * the order they were accepted, e.g. "EHLO relay.example.com", "MAIL FROM:&lt;&gt;", "QUIT".
      */
     public List<String> commands() {
-        List<byte[]> raw = new ArrayList<>();
+        List<Transcript> all;
         synchronized (transcripts) {
-            for (ByteArrayOutputStream t : transcripts) {
-                synchronized (t) {
-                    raw.add(t.toByteArray());
-                }
-            }
+            all = List.copyOf(transcripts);
         }
         List<String> commands = new ArrayList<>();
-        for (byte[] bytes : raw) {
-            boolean inData = false;
-            for (String line : new String(bytes, StandardCharsets.UTF_8).split("\r\n", -1)) {
-                if (inData) {
-                    inData = !line.equals(".");
-                } else if (!line.isEmpty()) {
-                    commands.add(line);
-                    inData = line.equalsIgnoreCase("DATA");
-                }
-            }
+        for (Transcript t : all) {
+            commands.addAll(t.commands());
         }
         return commands;
+    }
+
+    /** What one client sent, byte for byte, and the codes of the replies it got, in order. */
+    private static final class Transcript {
+        private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        private final List<Integer> replies = new ArrayList<>();
+
+        synchronized void received(byte[] bytes, int offset, int length) {
+            sent.write(bytes, offset, length);
+        }
+
+        synchronized void replied(int code) {
+            replies.add(code);
+        }
+
+        /**
+         * The command lines, message content left out: what follows a DATA that got 354 up to the
+         * ".". Replies answer the greeting, then each command (and each "."), in order; a pipelined
+         * DATA that was refused, or not answered yet, is followed by commands.
+         */
+        synchronized List<String> commands() {
+            List<String> commands = new ArrayList<>();
+            int reply = 1;                                    // the first one is the greeting
+            boolean inData = false;
+            for (String line : sent.toString(StandardCharsets.UTF_8).split("\r\n", -1)) {
+                if (inData) {
+                    if (line.equals(".")) {
+                        inData = false;
+                        reply++;
+                    }
+                } else if (!line.isEmpty()) {
+                    commands.add(line);
+                    int code = reply < replies.size() ? replies.get(reply) : 0;
+                    reply++;
+                    inData = line.equalsIgnoreCase("DATA") && code == 354;
+                }
+            }
+            return commands;
+        }
     }
 
     /** Closes every open client connection without a word, as a server's idle timer or restart would. */
@@ -233,16 +284,25 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private MessageHandler newTransaction(MessageContext context) {
-        return new Transaction();
+        return new Transaction(context);
     }
 
     /** One mail transaction: MAIL FROM, RCPT TO..., DATA, scripted as the server stands at each step. */
     private final class Transaction implements MessageHandler {
+        private final MessageContext context;
         private String sender;
         private final List<String> recipients = new ArrayList<>();
 
+        Transaction(MessageContext context) {
+            this.context = context;
+        }
+
         @Override
         public void from(String address) throws RejectException {
+            List<String> sent = transcriptOf.get(context.getRemoteAddress()).commands();
+            synchronized (sentBeforeMailReply) {
+                sentBeforeMailReply.add(sent);
+            }
             answer(mailFromReply);
             this.sender = address;
         }
@@ -311,8 +371,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** A client connection whose input is copied to a transcript. */
     private final class RecordingSocket extends Socket {
-        private final ByteArrayOutputStream transcript = new ByteArrayOutputStream();
+        private final Transcript transcript = new Transcript();
         private InputStream input;
+        private OutputStream output;
 
         RecordingSocket() {
             synchronized (transcripts) {
@@ -320,17 +381,59 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
         }
 
+        /** Known once connected: implAccept has run by the time SubEthaSMTP asks for the streams. */
+        private void register() {
+            transcriptOf.putIfAbsent(getRemoteSocketAddress(), transcript);
+        }
+
+        /** The server's replies, with "250-PIPELINING" after the EHLO reply's "250-8BITMIME" line when offered. */
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            register();
+            if (output == null) {
+                output = new FilterOutputStream(super.getOutputStream()) {
+                    private final StringBuilder line = new StringBuilder();
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] buffer, int offset, int length) throws IOException {
+                        ByteArrayOutputStream replies = new ByteArrayOutputStream(length + 20);
+                        for (int i = offset; i < offset + length; i++) {
+                            replies.write(buffer[i]);
+                            if (buffer[i] != '\n') {
+                                line.append((char) (buffer[i] & 0xff));
+                                continue;
+                            }
+                            if (pipelining && line.toString().equals("250-8BITMIME\r")) {
+                                replies.writeBytes("250-PIPELINING\r\n".getBytes(StandardCharsets.US_ASCII));
+                            }
+                            if (line.length() >= 3 && (line.length() == 3 || line.charAt(3) != '-')
+                                    && line.substring(0, 3).matches("\\d{3}")) {
+                                transcript.replied(Integer.parseInt(line.substring(0, 3)));  // a reply's last line
+                            }
+                            line.setLength(0);
+                        }
+                        out.write(replies.toByteArray());
+                    }
+                };
+            }
+            return output;
+        }
+
         @Override
         public synchronized InputStream getInputStream() throws IOException {
+            register();
             if (input == null) {
                 input = new FilterInputStream(super.getInputStream()) {
                     @Override
                     public int read() throws IOException {
                         int b = super.read();
                         if (b >= 0) {
-                            synchronized (transcript) {
-                                transcript.write(b);
-                            }
+                            transcript.received(new byte[] {(byte) b}, 0, 1);
                         }
                         return b;
                     }
@@ -339,9 +442,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     public int read(byte[] buffer, int offset, int length) throws IOException {
                         int n = super.read(buffer, offset, length);
                         if (n > 0) {
-                            synchronized (transcript) {
-                                transcript.write(buffer, offset, n);
-                            }
+                            transcript.received(buffer, offset, n);
                         }
                         return n;
                     }

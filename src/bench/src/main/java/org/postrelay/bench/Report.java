@@ -310,9 +310,13 @@ final class Report {
               message, one after another; wall time per call; then until the sink counted them all.
             - **5** — `Transport.send(message)` per message (a connection per message, as the static method does)
               to `smtp-sink`, 1 and 20 threads, in a JVM of its own.
-            - **6** — an in-process SMTP server on loopback that waits 10 ms before every reply (greeting, EHLO,
-              MAIL, RCPT, DATA, end of data, RSET, NOOP; QUIT's answer at once). *delivered* = messages / time until
-              the relay accepted the last one (for Transport.send the call returns when it has).
+            - **6** — an in-process SMTP server on loopback that behaves like a relay 10 ms of round trip away: each
+              reply leaves 10 ms after its command arrived (greeting, EHLO, MAIL, RCPT, DATA, end of data, RSET,
+              NOOP; QUIT's answer at once), so commands pipelined together are answered together after one delay. It
+              offers PIPELINING: Postrelay's client uses it (MAIL, RCPT, DATA in one write: two round trips per
+              message on a reused connection), Angus's `Transport.send` does not (Angus has no pipelining: six round
+              trips per message: greeting, EHLO, MAIL, RCPT, DATA, end of data). *delivered* = messages / time until the relay sent its 250 for the
+              last one (for Transport.send the call returns when it has).
             - **7** — 20 senders queue N messages into an engine whose relayhost is a closed port, in a JVM limited
               to `-Xmx256m` (the issue's memory bound: an OutOfMemoryError would fail the run); heap = used after a
               full GC (`MemoryMXBean.gc()`), the most seen. Restart = `Master.start` in a new JVM over the full spool

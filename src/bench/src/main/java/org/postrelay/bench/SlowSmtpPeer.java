@@ -12,16 +12,23 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * An SMTP server on loopback that answers like a remote provider: it waits {@code delay} before
- * every reply (greeting, EHLO, MAIL, RCPT, DATA, end of data, RSET, NOOP) except QUIT's, accepts
- * every message and counts it. One thread per connection; plain sockets, no pipelining offered.
+ * An SMTP server on loopback that answers like a remote provider behind a network: each reply leaves
+ * {@code delay} after its command arrived (the greeting {@code delay} after the connection), as if the
+ * round trip took that long. Commands that arrive together, as a pipelining client sends MAIL FROM,
+ * RCPT TO and DATA, are answered together after one delay; a client that waits for each reply pays
+ * one delay per command. The EHLO reply offers PIPELINING; QUIT is answered at once (as before this
+ * model, so that Transport.send, which waits for that reply, is not made slower by it). Every message
+ * is accepted and counted when its final 250 goes out. Per connection one thread reads the commands
+ * and one writes the replies when they are due; plain sockets.
  */
 final class SlowSmtpPeer implements AutoCloseable {
 
@@ -35,6 +42,10 @@ final class SlowSmtpPeer implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private volatile boolean closed;
+
+    /** A reply and when it is due; {@code last} closes the connection once written. */
+    private record Reply(long dueNanos, String text, boolean countsMessage, boolean last) {
+    }
 
     SlowSmtpPeer(Duration delay) throws IOException {
         this.delayNanos = delay.toNanos();
@@ -72,8 +83,12 @@ final class SlowSmtpPeer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = server.accept();
+                long arrived = System.nanoTime();
                 connections.incrementAndGet();
-                sessions.execute(() -> session(s));
+                BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+                replies.add(new Reply(arrived + delayNanos, "220 slow.example.net ESMTP", false, false));
+                sessions.execute(() -> writeReplies(s, replies));
+                sessions.execute(() -> readCommands(s, replies));
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("slow peer: accept failed: " + e);
@@ -83,22 +98,23 @@ final class SlowSmtpPeer implements AutoCloseable {
         }
     }
 
-    private void session(Socket socket) {
-        try (socket; InputStream in = new BufferedInputStream(socket.getInputStream());
-             OutputStream out = new BufferedOutputStream(socket.getOutputStream())) {
-            reply(out, "220 slow.example.net ESMTP");
+    /** Reads commands (and message content) as they come; each command's reply is due a delay later. */
+    private void readCommands(Socket socket, BlockingQueue<Reply> replies) {
+        try {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
             String line;
             while ((line = readLine(in)) != null) {
+                long due = System.nanoTime() + delayNanos;
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line;
                 switch (verb) {
-                    case "EHLO" -> reply(out, "250-slow.example.net\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n"
-                            + "250 ENHANCEDSTATUSCODES");
-                    case "HELO" -> reply(out, "250 slow.example.net");
-                    case "MAIL" -> reply(out, "250 2.1.0 Ok");
-                    case "RCPT" -> reply(out, "250 2.1.5 Ok");
-                    case "RSET", "NOOP" -> reply(out, "250 2.0.0 Ok");
+                    case "EHLO" -> replies.add(new Reply(due, "250-slow.example.net\r\n250-PIPELINING\r\n"
+                            + "250-SIZE 10240000\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES", false, false));
+                    case "HELO" -> replies.add(new Reply(due, "250 slow.example.net", false, false));
+                    case "MAIL" -> replies.add(new Reply(due, "250 2.1.0 Ok", false, false));
+                    case "RCPT" -> replies.add(new Reply(due, "250 2.1.5 Ok", false, false));
+                    case "RSET", "NOOP" -> replies.add(new Reply(due, "250 2.0.0 Ok", false, false));
                     case "DATA" -> {
-                        reply(out, "354 End data with <CR><LF>.<CR><LF>");
+                        replies.add(new Reply(due, "354 End data with <CR><LF>.<CR><LF>", false, false));
                         String data;
                         while ((data = readLine(in)) != null && !data.equals(".")) {
                             // discard the content
@@ -106,29 +122,50 @@ final class SlowSmtpPeer implements AutoCloseable {
                         if (data == null) {
                             return;
                         }
-                        delivered.incrementAndGet();
-                        reply(out, "250 2.0.0 Ok: queued");
+                        replies.add(new Reply(System.nanoTime() + delayNanos, "250 2.0.0 Ok: queued", true, false));
                     }
                     case "QUIT" -> {
-                        out.write("221 2.0.0 Bye\r\n".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
+                        replies.add(new Reply(0, "221 2.0.0 Bye", false, true));
                         return;
                     }
-                    default -> reply(out, "502 5.5.2 Error: command not recognized");
+                    default -> replies.add(new Reply(due, "502 5.5.2 Error: command not recognized", false, false));
+                }
+            }
+            replies.add(new Reply(0, null, false, true));      // the client went away
+        } catch (IOException e) {
+            replies.add(new Reply(0, null, false, true));
+        }
+    }
+
+    /** Writes each reply when it is due; replies due together go out in one write. */
+    private void writeReplies(Socket socket, BlockingQueue<Reply> replies) {
+        try (socket; OutputStream out = new BufferedOutputStream(socket.getOutputStream())) {
+            while (true) {
+                Reply r = replies.take();
+                for (long left = r.dueNanos() - System.nanoTime(); left > 0; left = r.dueNanos() - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                }
+                if (r.text() != null) {
+                    out.write((r.text() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                if (r.countsMessage()) {
+                    out.flush();
+                    delivered.incrementAndGet();
+                }
+                if (r.last()) {
+                    out.flush();
+                    return;
+                }
+                Reply next = replies.peek();
+                if (next == null || next.dueNanos() > System.nanoTime()) {
+                    out.flush();
                 }
             }
         } catch (IOException e) {
             // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-    }
-
-    private void reply(OutputStream out, String text) throws IOException {
-        long until = System.nanoTime() + delayNanos;
-        for (long left = delayNanos; left > 0; left = until - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
-        out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
     }
 
     /** A line without its CRLF, or null at end of stream. */
