@@ -169,6 +169,11 @@ final class SmtpTrouble {
     /** sendMessage threw: per-recipient truth from Angus's exceptions. */
     static Verdict sendFailed(List<String> recipients, String relayName, Stage stage, MessagingException e) {
         Map<String, SMTPAddressFailedException> refused = refusals(e);
+        if (refused.values().removeIf(x -> x.getReturnCode() < 200)) {
+            // Angus reports a connection lost while waiting for a RCPT reply as that recipient's
+            // "refusal" with code -1: no reply at all, so Postfix's "lost connection ... while sending RCPT TO"
+            return broken(recipients, refused, relayName, Stage.RCPT, e);
+        }
         boolean rcpt421 = refused.values().stream().anyMatch(x -> x.getReturnCode() == 421);
         if (e instanceof SMTPSendFailedException s) {
             int code = s.getReturnCode();
