@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postrelay.config.Config;
 import org.postrelay.config.ConfigException;
 import org.postrelay.config.LookupTable;
+import org.postrelay.testing.TestPasswords;
 import org.postrelay.testing.TestPki;
 import org.postrelay.testing.TlsSmtpServer;
 
@@ -39,7 +40,7 @@ class SmtpSaslTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String RELAY = "localhost[127.0.0.1]";
-    private static final String PASSWORD = "Tr0ub4dor&3-secret";
+    private static final String PASSWORD = TestPasswords.ALICE;
     private static final Map<String, String> USERS = Map.of("alice", PASSWORD);
 
     @TempDir
@@ -205,14 +206,14 @@ class SmtpSaslTest {
 
     @Test
     void passwordMapsShouldBeSearchedByHostNameThenByNexthopAsWritten() {
-        Map<String, String> users = Map.of("alice", PASSWORD, "bob", "bobs-password");
+        Map<String, String> users = Map.of("alice", PASSWORD, "bob", TestPasswords.BOB);
         try (TlsSmtpServer server = TlsSmtpServer.builder()
                 .startTls(pki.server(List.of("localhost"), List.of()).serverContext(null)).auth("PLAIN", users).start()) {
             String nexthop = "[localhost]:" + server.port();
-            deliver(seed(), Map.of(nexthop, "bob:bobs-password"), server, "a@example.org", new TlsTesting.Lines());
+            deliver(seed(), Map.of(nexthop, "bob:" + TestPasswords.BOB), server, "a@example.org", new TlsTesting.Lines());
             assertEquals("bob", server.awaitMessageTo("a@example.org", WAIT).user());
 
-            deliver(seed(), Map.of(nexthop, "bob:bobs-password", "localhost", "alice:" + PASSWORD), server,
+            deliver(seed(), Map.of(nexthop, "bob:" + TestPasswords.BOB, "localhost", "alice:" + PASSWORD), server,
                     "b@example.org", new TlsTesting.Lines());
             assertEquals("alice", server.awaitMessageTo("b@example.org", WAIT).user(), "the host name comes first");
         }

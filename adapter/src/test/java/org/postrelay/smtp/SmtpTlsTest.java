@@ -261,12 +261,12 @@ class SmtpTlsTest {
     @Test
     void handshakeFailureAtMayShouldNotBeRetriedInClearTextWhenSaslCredentialsExist() {
         try (TlsSmtpServer server = validServer().protocols("TLSv1.2")
-                .auth("PLAIN LOGIN", Map.of("alice", "s3cret")).start()) {
+                .auth("PLAIN LOGIN", Map.of("alice", org.postrelay.testing.TestPasswords.SHORT)).start()) {
             DeliveryReport r;
             try (SmtpClient client = TlsTesting.client(with("smtp_tls_security_level", "may",
                     "smtp_tls_protocols", ">=TLSv1.3", "smtp_sasl_auth_enable", "yes",
                     "smtp_sasl_password_maps", "texthash:/etc/postfix/sasl_passwd"),
-                    new TlsTesting.Lines(), Map.of("localhost", "alice:s3cret"))) {
+                    new TlsTesting.Lines(), Map.of("localhost", "alice:" + org.postrelay.testing.TestPasswords.SHORT))) {
                 r = deliver(client, server, "a@example.org", queuedFor(Duration.ofHours(1)));
             }
             assertEquals(Outcome.DEFERRED, r.results().get(0).outcome());
