@@ -38,7 +38,7 @@ record ClientSettings(String heloName, Duration connectTimeout, Duration heloTim
                 config.time(Parameters.SMTP_CONNECTION_CACHE_TIME_LIMIT),
                 config.time(Parameters.SMTP_CONNECTION_REUSE_TIME_LIMIT),
                 config.time(Parameters.MINIMAL_BACKOFF_TIME),
-                tls, StartTls.from(config, tls, log), SaslPolicy.from(config, openTables), log);
+                tls, StartTls.from(config, tls, log), SaslPolicy.from(config, openTables, log::warning), log);
     }
 
     /**

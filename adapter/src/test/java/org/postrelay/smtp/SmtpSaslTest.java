@@ -267,6 +267,44 @@ class SmtpSaslTest {
     }
 
     @Test
+    void passwordTablesReadableByOthersShouldBeWarnedAbout() throws Exception {
+        Path source = dir.resolve("sasl_passwd");
+        java.nio.file.Files.writeString(source, "[localhost]:587 alice:" + PASSWORD + "\n");
+        java.nio.file.Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(0, new org.postrelay.tools.Postmap(Map.of()).run(List.of(source.toString()),
+                new java.io.ByteArrayInputStream(new byte[0]), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream())));
+        Path index = org.postrelay.config.table.PrdbFile.indexOf(source);
+        Map<String, String> p = new HashMap<>(seed());
+        p.put("smtp_sasl_password_maps", "hash:" + source + ", texthash:" + source);
+
+        TlsTesting.Lines log = new TlsTesting.Lines();
+        new SmtpClient(Config.of(p), DnsResolver.system(), log, Clock.systemUTC(),
+                org.postrelay.config.LookupTables::openAll).close();
+        assertEquals(List.of(
+                "warning: smtp_sasl_password_maps: hash:" + source + ": file " + source + " is readable by all users"
+                        + " (mode rw-r--r--) but holds passwords: chmod 600 " + source,
+                "warning: smtp_sasl_password_maps: hash:" + source + ": file " + index + " is readable by all users"
+                        + " (mode rw-r--r--) but holds passwords: chmod 600 " + index,
+                "warning: smtp_sasl_password_maps: texthash:" + source + ": file " + source + " is readable by all"
+                        + " users (mode rw-r--r--) but holds passwords: chmod 600 " + source), log.lines);
+
+        java.nio.file.Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        java.nio.file.Files.setPosixFilePermissions(index, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        TlsTesting.Lines group = new TlsTesting.Lines();
+        new SmtpClient(Config.of(Map.of("smtp_sasl_auth_enable", "yes", "smtp_sasl_password_maps", "hash:" + source)),
+                DnsResolver.system(), group, Clock.systemUTC(), org.postrelay.config.LookupTables::openAll).close();
+        assertEquals(List.of("warning: smtp_sasl_password_maps: hash:" + source + ": file " + source
+                + " is readable by its group (mode rw-r-----) but holds passwords: chmod 600 " + source), group.lines);
+
+        java.nio.file.Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        TlsTesting.Lines quiet = new TlsTesting.Lines();
+        new SmtpClient(Config.of(p), DnsResolver.system(), quiet, Clock.systemUTC(),
+                org.postrelay.config.LookupTables::openAll).close();
+        assertEquals(List.of(), quiet.lines);
+    }
+
+    @Test
     void authEnableWithoutPasswordMapsShouldBeAConfigError() {
         ConfigException e = assertThrows(ConfigException.class, () -> new SmtpClient(Config.of(Map.of(
                 "smtp_sasl_auth_enable", "yes"))));
