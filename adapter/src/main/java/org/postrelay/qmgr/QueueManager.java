@@ -74,6 +74,8 @@ public final class QueueManager {
     private final int concurrencyLimit;
     private final int failedCohortLimit;
     private final Duration queueRunDelay;
+    /** How early a deferred message may be taken: Postfix's qmgr takes a file whose time stamp is up to 1 s ahead. */
+    static final Duration FEED_SLACK = Duration.ofSeconds(1);
 
     private final DeliveryHistory history = new DeliveryHistory(200);
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
@@ -304,9 +306,13 @@ public final class QueueManager {
         return Math.max(1, Duration.between(clock.instant(), next).toMillis() + 1);
     }
 
-    /** Moves due deferred messages to incoming/ (all of them when forced by a flush). */
+    /**
+     * Moves due deferred messages to incoming/ (all of them when forced by a flush). Due means, as
+     * in Postfix's qmgr_active_feed() ("skip files that have time stamps into the future": only while
+     * mtime &gt; now + 1), a next attempt at most {@link #FEED_SLACK} ahead.
+     */
     private void scanDeferred(boolean all) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().plus(FEED_SLACK);
         try {
             spool.forEach(QueueName.DEFERRED, id -> {
                 try {
