@@ -62,7 +62,7 @@ public final class ControlSocket implements AutoCloseable {
     static ControlSocket open(Path queueDirectory, QueueManager queueManager, Maillog maillog, Executor longRunning) {
         Path path = path(queueDirectory);
         try {
-            Files.createDirectories(path.getParent());
+            PrivateFiles.directories(path.getParent());
             Files.deleteIfExists(path);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             try {

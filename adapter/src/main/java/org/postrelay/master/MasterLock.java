@@ -42,9 +42,9 @@ public final class MasterLock implements AutoCloseable {
      */
     public static MasterLock acquire(Path queueDirectory) throws IOException {
         Path file = pidFile(queueDirectory);
-        Files.createDirectories(file.getParent());
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        PrivateFiles.directories(file.getParent());
+        FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), PrivateFiles.file(file));
         FileLock lock;
         try {
             lock = channel.tryLock();

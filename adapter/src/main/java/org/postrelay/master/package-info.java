@@ -19,6 +19,11 @@
  * {@code smtpd}; a malformed line is a {@link org.postrelay.config.ConfigException} naming the file
  * and line ({@code /etc/postrelay/master.cf: line 12: bad field count 7 ...}).
  *
+ * <p>Besides the spool's queues, the engine keeps {@code pid/master.pid} (the {@link
+ * org.postrelay.master.MasterLock}), {@code pid/master.out} (the daemon's console) and the control
+ * socket {@code public/qmgr} under {@code queue_directory}, all created private to their owner
+ * (directories 0700, files 0600) whatever the umask ({@link org.postrelay.master.PrivateFiles}).
+ *
  * <p>Parameters: {@code queue_directory} (default {@code /var/spool/postrelay}),
  * {@code maillog_file} (default empty), {@code syslog_name} (default {@code postrelay}),
  * {@code default_process_limit} (default 100).

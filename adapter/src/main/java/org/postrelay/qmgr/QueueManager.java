@@ -80,6 +80,8 @@ public final class QueueManager {
     private final int concurrencyLimit;
     private final int failedCohortLimit;
     private final Duration queueRunDelay;
+    /** How early a deferred message may be taken: Postfix's qmgr takes a file whose time stamp is up to 1 s ahead. */
+    static final Duration FEED_SLACK = Duration.ofSeconds(1);
 
     private final DeliveryHistory history = new DeliveryHistory(200);
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
@@ -389,7 +391,7 @@ public final class QueueManager {
             return false;
         }
         try {
-            if (deferredScan.all() || !spool.nextAttempt(QueueName.DEFERRED, id).isAfter(clock.instant())) {
+            if (deferredScan.all() || !spool.nextAttempt(QueueName.DEFERRED, id).isAfter(clock.instant().plus(FEED_SLACK))) {
                 activate(QueueName.DEFERRED, id);
             }
         } catch (NoSuchFileException gone) {

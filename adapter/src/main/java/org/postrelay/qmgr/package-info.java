@@ -23,7 +23,8 @@
  *
  * <p>Retry: after a failed attempt the next is due at now + the message's age, clamped to
  * [{@code minimal_backoff_time} 300s, {@code maximal_backoff_time} 4000s]; deferred/ is scanned
- * every {@code queue_run_delay} (300s). A message still deferred after
+ * every {@code queue_run_delay} (300s) and, as Postfix's qmgr does, takes a message due within the
+ * next second. A message still deferred after
  * {@code maximal_queue_lifetime} (5d; {@code bounce_queue_lifetime} 5d for bounces) is returned to
  * its sender. With {@code delay_warning_time} (default 0: off) the sender is warned once.
  * {@code flush} (postqueue -f) lifts every destination's throttle and starts a deferred/ pass that

@@ -40,7 +40,7 @@ record ClientSettings(String heloName, Duration connectTimeout, Duration heloTim
                 config.time(Parameters.SMTP_CONNECTION_REUSE_TIME_LIMIT),
                 config.time(Parameters.MINIMAL_BACKOFF_TIME),
                 EhloDiscard.of(config.list(Parameters.SMTP_DISCARD_EHLO_KEYWORDS)),
-                tls, StartTls.from(config, tls, log), SaslPolicy.from(config, openTables), log);
+                tls, StartTls.from(config, tls, log), SaslPolicy.from(config, openTables, log::warning), log);
     }
 
     /**

@@ -46,7 +46,9 @@ record SaslPolicy(boolean enabled, SaslPasswords passwords, Set<Option> options,
         }
     }
 
-    static SaslPolicy from(Config config, Function<List<String>, List<LookupTable>> openTables) {
+    /** Reads the settings and opens the password tables; {@code warnings} hears of tables others can read. */
+    static SaslPolicy from(Config config, Function<List<String>, List<LookupTable>> openTables,
+                           java.util.function.Consumer<String> warnings) {
         boolean enabled = config.bool(Parameters.SMTP_SASL_AUTH_ENABLE);
         SaslPasswords passwords = null;
         if (enabled) {
@@ -56,6 +58,7 @@ record SaslPolicy(boolean enabled, SaslPasswords passwords, Set<Option> options,
                         + " smtp_sasl_password_maps (e.g. hash:/etc/postfix/sasl_passwd)");
             }
             passwords = new SaslPasswords(openTables.apply(maps));
+            PasswordFileModes.check(maps, warnings);
         }
         return new SaslPolicy(enabled, passwords, options(config, Parameters.SMTP_SASL_SECURITY_OPTIONS),
                 options(config, Parameters.SMTP_SASL_TLS_SECURITY_OPTIONS), filter(config),

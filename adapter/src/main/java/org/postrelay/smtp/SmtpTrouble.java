@@ -34,6 +34,8 @@ final class SmtpTrouble {
     private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?");
     private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?=\\s|$)");
     private static final String WRITE_TIMED_OUT = "Write timed out";   // Angus WriteTimeoutSocket's message
+    /** The JDK's messages for a socket closed on our side (only the write timer closes it mid-conversation). */
+    private static final java.util.Set<String> LOCALLY_CLOSED = java.util.Set.of("Socket closed", "Socket is closed");
 
     private SmtpTrouble() {
     }
@@ -169,6 +171,11 @@ final class SmtpTrouble {
     /** sendMessage threw: per-recipient truth from Angus's exceptions. */
     static Verdict sendFailed(List<String> recipients, String relayName, Stage stage, MessagingException e) {
         Map<String, SMTPAddressFailedException> refused = refusals(e);
+        if (refused.values().removeIf(x -> x.getReturnCode() < 200)) {
+            // Angus reports a connection lost while waiting for a RCPT reply as that recipient's
+            // "refusal" with code -1: no reply at all, so Postfix's "lost connection ... while sending RCPT TO"
+            return broken(recipients, refused, relayName, Stage.RCPT, e);
+        }
         boolean rcpt421 = refused.values().stream().anyMatch(x -> x.getReturnCode() == 421);
         if (e instanceof SMTPSendFailedException s) {
             int code = s.getReturnCode();
@@ -291,9 +298,18 @@ final class SmtpTrouble {
         return null;
     }
 
+    /**
+     * Whether a read or write timeout ended the conversation. Angus's write timeout closes the
+     * socket from a timer: the blocked write then fails with "Write timed out", or, when the timer
+     * task was slow to finish (a loaded machine), with the TimeoutException of waiting for it, or,
+     * when the timer fired just as a write completed, the next write finds the socket closed by us.
+     */
     private static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SocketTimeoutException || WRITE_TIMED_OUT.equals(t.getMessage())) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof SocketTimeoutException || m.equals(WRITE_TIMED_OUT)
+                    || m.startsWith("java.util.concurrent.TimeoutException")
+                    || (t instanceof java.net.SocketException && LOCALLY_CLOSED.contains(m))) {
                 return true;
             }
         }

@@ -76,7 +76,8 @@
  * smtp_sasl_proto.c and smtp_sasl_glue.c: with {@code smtp_sasl_auth_enable} and a server that
  * offers AUTH, the credentials are looked up in {@code smtp_sasl_password_maps} by the server's host
  * name, then by the nexthop as written ({@code [smtp.example.com]:587}); none found: no AUTH (the
- * mail goes unauthenticated). The mechanism is the first the server offers, in its order, that
+ * mail goes unauthenticated). A table file (source or .prdb index) that group or others can read
+ * is warned about once at start ({@code PasswordFileModes}; Postfix has no such check). The mechanism is the first the server offers, in its order, that
  * {@code smtp_sasl_mechanism_filter} keeps, Postrelay speaks (PLAIN, LOGIN) and the security
  * options allow ({@code smtp_sasl_security_options} without TLS, {@code smtp_sasl_tls_security_options}
  * over TLS; {@code noplaintext}, {@code noactive}, {@code nodictionary}, {@code mutual_auth} and

@@ -105,8 +105,9 @@ public final class PostrelayCommand {
             throw new Commands.Fatal("the Postrelay mail system is already running (PID: " + pid(queue) + ")");
         }
         out.println(SCRIPT + ": starting the Postrelay mail system");
-        Files.createDirectories(MasterLock.pidFile(queue).getParent());
+        org.postrelay.master.PrivateFiles.directories(MasterLock.pidFile(queue).getParent());
         Path log = MasterLock.pidFile(queue).resolveSibling("master.out");
+        org.postrelay.master.PrivateFiles.touch(log);
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         String options = env.getOrDefault("POSTRELAY_DAEMON_OPTS", "");

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
@@ -30,6 +32,36 @@ class BackoffTest {
     void oldMessageShouldWaitAtMostMaximalBackoffTime() {
         Instant now = arrival.plusSeconds(86_400);
         assertEquals(now.plusSeconds(4000), postfixDefaults.nextAttempt(now, arrival));
+    }
+
+    /**
+     * Postfix 3.7 qmgr_active.c, qmgr_active_done_3_generic(): "delay = event_time() -
+     * message->arrival_time", then "if (delay > var_max_backoff_time) delay = var_max_backoff_time;
+     * if (delay < var_min_backoff_time) delay = var_min_backoff_time;" and qmgr_active_defer() sets
+     * the deferred file's time stamps to now + delay. With attempts as soon as they are due, the
+     * wait doubles with each attempt (the age doubles) from minimal_backoff_time up to
+     * maximal_backoff_time, then stays there.
+     */
+    @Test
+    void successiveAttemptsShouldDoubleTheWaitUpToTheMaximumAsPostfixsQmgrDoes() {
+        Instant now = arrival;
+        List<Long> ages = new ArrayList<>();
+        for (int attempt = 0; attempt < 9; attempt++) {
+            ages.add(Duration.between(arrival, now).toSeconds());
+            now = postfixDefaults.nextAttempt(now, arrival);
+        }
+        assertEquals(List.of(0L, 300L, 600L, 1200L, 2400L, 4800L, 8800L, 12800L, 16800L), ages);
+    }
+
+    /** The same with the timers a test (and src/faults/backoff-vs-postfix) uses: seconds apart. */
+    @Test
+    void shortTimersShouldFollowTheSameFormula() {
+        Backoff b = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(8), Duration.ofDays(5), Duration.ofDays(5));
+        assertEquals(arrival.plusSeconds(2), b.nextAttempt(arrival, arrival));                      // age 0: minimum
+        assertEquals(arrival.plusSeconds(3 + 3), b.nextAttempt(arrival.plusSeconds(3), arrival));  // age 3: 3 more
+        assertEquals(arrival.plusSeconds(6 + 6), b.nextAttempt(arrival.plusSeconds(6), arrival));
+        assertEquals(arrival.plusSeconds(13 + 8), b.nextAttempt(arrival.plusSeconds(13), arrival)); // capped at 8
+        assertEquals(arrival.plusMillis(2500 + 2500), b.nextAttempt(arrival.plusMillis(2500), arrival));
     }
 
     @Test

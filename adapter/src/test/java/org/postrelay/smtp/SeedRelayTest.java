@@ -41,12 +41,12 @@ class SeedRelayTest {
         Path ca = pki.writeCa(dir.resolve("ca-bundle.crt"));
         try (TlsSmtpServer provider = TlsSmtpServer.builder()
                 .startTls(pki.server(List.of("localhost"), List.of()).serverContext(null))
-                .auth("PLAIN LOGIN", Map.of("username@gmail.com", "app password 1"))
+                .auth("PLAIN LOGIN", Map.of("username@gmail.com", org.postrelay.testing.TestPasswords.APP_PASSWORD))
                 .start()) {
             String relayhost = provider.relayhost("localhost");          // [localhost]:PORT, as [smtp.gmail.com]:587
             // as the seed says: vi /etc/postfix/sasl_passwd; chmod 600; postmap /etc/postfix/sasl_passwd
             Path passwords = dir.resolve("sasl_passwd");
-            Files.writeString(passwords, relayhost + "    username@gmail.com:app password 1\n");
+            Files.writeString(passwords, relayhost + "    username@gmail.com:" + org.postrelay.testing.TestPasswords.APP_PASSWORD + "\n");
             Files.setPosixFilePermissions(passwords, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             ByteArrayOutputStream postmapErr = new ByteArrayOutputStream();
             assertEquals(0, new Postmap(Map.of()).run(List.of(passwords.toString()), new ByteArrayInputStream(new byte[0]),
@@ -85,7 +85,7 @@ class SeedRelayTest {
             String maillog = Files.readString(dir.resolve("maillog"));
             assertTrue(maillog.contains("Trusted TLS connection established to localhost[127.0.0.1]:" + provider.port()), maillog);
             assertTrue(maillog.contains("status=sent"), maillog);
-            assertFalse(maillog.contains("app password 1"), "the password never reaches the log");
+            assertFalse(maillog.contains(org.postrelay.testing.TestPasswords.APP_PASSWORD), "the password never reaches the log");
         }
     }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postrelay.config.Config;
 import org.postrelay.config.ConfigException;
 import org.postrelay.config.LookupTable;
+import org.postrelay.testing.TestPasswords;
 import org.postrelay.testing.TestPki;
 import org.postrelay.testing.TlsSmtpServer;
 
@@ -39,7 +40,7 @@ class SmtpSaslTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String RELAY = "localhost[127.0.0.1]";
-    private static final String PASSWORD = "Tr0ub4dor&3-secret";
+    private static final String PASSWORD = TestPasswords.ALICE;
     private static final Map<String, String> USERS = Map.of("alice", PASSWORD);
 
     @TempDir
@@ -205,14 +206,14 @@ class SmtpSaslTest {
 
     @Test
     void passwordMapsShouldBeSearchedByHostNameThenByNexthopAsWritten() {
-        Map<String, String> users = Map.of("alice", PASSWORD, "bob", "bobs-password");
+        Map<String, String> users = Map.of("alice", PASSWORD, "bob", TestPasswords.BOB);
         try (TlsSmtpServer server = TlsSmtpServer.builder()
                 .startTls(pki.server(List.of("localhost"), List.of()).serverContext(null)).auth("PLAIN", users).start()) {
             String nexthop = "[localhost]:" + server.port();
-            deliver(seed(), Map.of(nexthop, "bob:bobs-password"), server, "a@example.org", new TlsTesting.Lines());
+            deliver(seed(), Map.of(nexthop, "bob:" + TestPasswords.BOB), server, "a@example.org", new TlsTesting.Lines());
             assertEquals("bob", server.awaitMessageTo("a@example.org", WAIT).user());
 
-            deliver(seed(), Map.of(nexthop, "bob:bobs-password", "localhost", "alice:" + PASSWORD), server,
+            deliver(seed(), Map.of(nexthop, "bob:" + TestPasswords.BOB, "localhost", "alice:" + PASSWORD), server,
                     "b@example.org", new TlsTesting.Lines());
             assertEquals("alice", server.awaitMessageTo("b@example.org", WAIT).user(), "the host name comes first");
         }
@@ -263,6 +264,44 @@ class SmtpSaslTest {
                     "local data error while talking to " + RELAY)), r.results());
             assertTrue(log.contains("warning: hash:/etc/postfix/sasl_passwd lookup error: "), log.toString());
         }
+    }
+
+    @Test
+    void passwordTablesReadableByOthersShouldBeWarnedAbout() throws Exception {
+        Path source = dir.resolve("sasl_passwd");
+        java.nio.file.Files.writeString(source, "[localhost]:587 alice:" + PASSWORD + "\n");
+        java.nio.file.Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(0, new org.postrelay.tools.Postmap(Map.of()).run(List.of(source.toString()),
+                new java.io.ByteArrayInputStream(new byte[0]), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream())));
+        Path index = org.postrelay.config.table.PrdbFile.indexOf(source);
+        Map<String, String> p = new HashMap<>(seed());
+        p.put("smtp_sasl_password_maps", "hash:" + source + ", texthash:" + source);
+
+        TlsTesting.Lines log = new TlsTesting.Lines();
+        new SmtpClient(Config.of(p), DnsResolver.system(), log, Clock.systemUTC(),
+                org.postrelay.config.LookupTables::openAll).close();
+        assertEquals(List.of(
+                "warning: smtp_sasl_password_maps: hash:" + source + ": file " + source + " is readable by all users"
+                        + " (mode rw-r--r--) but holds passwords: chmod 600 " + source,
+                "warning: smtp_sasl_password_maps: hash:" + source + ": file " + index + " is readable by all users"
+                        + " (mode rw-r--r--) but holds passwords: chmod 600 " + index,
+                "warning: smtp_sasl_password_maps: texthash:" + source + ": file " + source + " is readable by all"
+                        + " users (mode rw-r--r--) but holds passwords: chmod 600 " + source), log.lines);
+
+        java.nio.file.Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        java.nio.file.Files.setPosixFilePermissions(index, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        TlsTesting.Lines group = new TlsTesting.Lines();
+        new SmtpClient(Config.of(Map.of("smtp_sasl_auth_enable", "yes", "smtp_sasl_password_maps", "hash:" + source)),
+                DnsResolver.system(), group, Clock.systemUTC(), org.postrelay.config.LookupTables::openAll).close();
+        assertEquals(List.of("warning: smtp_sasl_password_maps: hash:" + source + ": file " + source
+                + " is readable by its group (mode rw-r-----) but holds passwords: chmod 600 " + source), group.lines);
+
+        java.nio.file.Files.setPosixFilePermissions(source, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        TlsTesting.Lines quiet = new TlsTesting.Lines();
+        new SmtpClient(Config.of(p), DnsResolver.system(), quiet, Clock.systemUTC(),
+                org.postrelay.config.LookupTables::openAll).close();
+        assertEquals(List.of(), quiet.lines);
     }
 
     @Test

@@ -261,12 +261,12 @@ class SmtpTlsTest {
     @Test
     void handshakeFailureAtMayShouldNotBeRetriedInClearTextWhenSaslCredentialsExist() {
         try (TlsSmtpServer server = validServer().protocols("TLSv1.2")
-                .auth("PLAIN LOGIN", Map.of("alice", "s3cret")).start()) {
+                .auth("PLAIN LOGIN", Map.of("alice", org.postrelay.testing.TestPasswords.SHORT)).start()) {
             DeliveryReport r;
             try (SmtpClient client = TlsTesting.client(with("smtp_tls_security_level", "may",
                     "smtp_tls_protocols", ">=TLSv1.3", "smtp_sasl_auth_enable", "yes",
                     "smtp_sasl_password_maps", "texthash:/etc/postfix/sasl_passwd"),
-                    new TlsTesting.Lines(), Map.of("localhost", "alice:s3cret"))) {
+                    new TlsTesting.Lines(), Map.of("localhost", "alice:" + org.postrelay.testing.TestPasswords.SHORT))) {
                 r = deliver(client, server, "a@example.org", queuedFor(Duration.ofHours(1)));
             }
             assertEquals(Outcome.DEFERRED, r.results().get(0).outcome());
@@ -288,6 +288,25 @@ class SmtpTlsTest {
                     "Cannot start TLS: handshake failure")), r.results());
             assertTrue(r.siteFailure());
             assertEquals(1, server.connections());
+        }
+    }
+
+    /** Above may, a failed handshake never turns into a clear-text retry, however long the message waited. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"encrypt", "verify", "secure"})
+    void handshakeFailureAboveMayShouldNeverFallBackToClearText(String level) {
+        try (TlsSmtpServer server = validServer().protocols("TLSv1.2").start()) {
+            DeliveryReport r;
+            try (SmtpClient client = TlsTesting.client(with("smtp_tls_security_level", level,
+                    "smtp_tls_mandatory_protocols", "!SSLv2, !SSLv3, !TLSv1, !TLSv1.1, !TLSv1.2",
+                    "minimal_backoff_time", "300s"), new TlsTesting.Lines(), Map.of())) {
+                r = deliver(client, server, "a@example.org", queuedFor(Duration.ofDays(1)));
+            }
+            assertEquals(List.of(new RecipientResult("a@example.org", Outcome.DEFERRED, "4.7.5",
+                    "Cannot start TLS: handshake failure")), r.results());
+            assertTrue(r.siteFailure());
+            assertEquals(1, server.connections(), "no second, clear-text session");
+            assertTrue(server.messages().isEmpty(), "nothing reached the server: " + server.messages());
         }
     }
 

@@ -51,8 +51,14 @@ public final class TestEngine implements AutoCloseable {
      */
     public static TestEngine start(Path directory, ScriptedSmtpServer relay, Map<String, String> overrides,
                                    DnsResolver dns) throws IOException {
+        return start(directory, relay.relayhost(), overrides, dns);
+    }
+
+    /** As above, relaying to any server given in relayhost syntax, e.g. a {@link FaultySmtpServer}'s. */
+    public static TestEngine start(Path directory, String relayhost, Map<String, String> overrides, DnsResolver dns)
+            throws IOException {
         Map<String, String> p = new HashMap<>();
-        p.put("relayhost", relay.relayhost());
+        p.put("relayhost", relayhost);
         p.put("myhostname", "relay-client.example.com");
         p.put("myorigin", "example.com");
         p.put("queue_directory", directory.resolve("spool").toString());

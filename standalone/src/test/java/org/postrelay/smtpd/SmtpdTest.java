@@ -181,6 +181,48 @@ class SmtpdTest {
         }
     }
 
+    /**
+     * Listening on every address (inet_interfaces = all), a client outside mynetworks still relays
+     * nothing, whatever the recipient's form: a plain remote domain, the percent hack, a source
+     * route, a quoted local part hiding an @, an address with two @ (Postfix's open-relay checks).
+     * The server listens on the wildcard address, but every packet stays on loopback.
+     */
+    @Test
+    void noOpenRelayWhenListeningOnAllAddresses() throws Exception {
+        InetAddress outsider = IpLiterals.parse("127.0.0.2");
+        try (Relay relay = Relay.start(dir, sink, Map.of("inet_interfaces", "all", "inet_protocols", "ipv4",
+                "mynetworks", "127.0.0.1/32"))) {
+            assertEquals(List.of("0.0.0.0"), relay.smtpd().localAddresses().stream()
+                    .map(a -> IpLiterals.text(a.getAddress())).toList());
+            java.net.InetSocketAddress server = new java.net.InetSocketAddress(outsider, relay.port());
+            List<String> tricks = List.of("<x@example.net>", "<x%example.net@relay.example.com>",
+                    "<@relay.example.com:x@example.net>", "<\"x@example.net\"@relay.example.com>",
+                    "<x@example.net@relay.example.com>", "<x@[192.0.2.1]>", "<example.net!x@relay.example.com>",
+                    "<postmaster>");
+            try (SmtpTalk c = new SmtpTalk(server, outsider)) {
+                c.reply();
+                c.command("EHLO outsider.example");
+                assertEquals("250 2.1.0 Ok", c.command("MAIL FROM:<a@example.com>"));
+                for (String rcpt : tricks) {
+                    String reply = c.command("RCPT TO:" + rcpt);
+                    assertTrue(reply.startsWith("5"), "RCPT TO:" + rcpt + " from outside mynetworks: " + reply);
+                }
+                assertTrue(c.command("DATA").startsWith("503 "), "no recipient, no DATA");
+                assertEquals("221 2.0.0 Bye", c.command("QUIT"));
+            }
+            // the control: from inside mynetworks, through the same wildcard listener, relaying works
+            try (SmtpTalk c = new SmtpTalk(new java.net.InetSocketAddress("127.0.0.1", relay.port()))) {
+                c.reply();
+                c.command("EHLO insider.example");
+                assertEquals("250 2.1.0 Ok", c.command("MAIL FROM:<a@example.com>"));
+                assertEquals("250 2.1.5 Ok", c.command("RCPT TO:<x@example.net>"));
+                assertEquals("221 2.0.0 Bye", c.command("QUIT"));
+            }
+            assertEquals(0, relay.queued());
+            assertTrue(sink.messages().isEmpty());
+        }
+    }
+
     @Test
     void aTooLargeMessageShouldGet552AndTheSessionGoOn() throws Exception {
         try (Relay relay = Relay.start(dir, sink, Map.of("message_size_limit", "2000"));
