@@ -533,7 +533,8 @@ public final class Spool implements AutoCloseable {
     }
 
     private boolean recycle(Path file) throws IOException {
-        if (journal == null || reusableCount.get() >= REUSE_MAX) {
+        Journal j = journal;
+        if (j == null || reusableCount.get() >= REUSE_MAX || j.shortOfSpace()) {
             return false;
         }
         long size = Files.size(file);                // NoSuchFileException: not there, as unlink would say
@@ -579,6 +580,18 @@ public final class Spool implements AutoCloseable {
                 // reuse/ is never read: a leftover does no harm
             }
             return false;
+        }
+    }
+
+    /** Deletes the files kept in reuse/ (the disk is full: their space is needed). */
+    void releaseReusable() {
+        for (Path reused = reusable.poll(); reused != null; reused = reusable.poll()) {
+            reusableCount.decrementAndGet();
+            try {
+                Files.deleteIfExists(reused);
+            } catch (IOException e) {
+                LOG.fine("cannot delete " + reused + ": " + e);
+            }
         }
     }
 

@@ -39,10 +39,16 @@ final class Load implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong broken = new AtomicLong();
     private final AtomicLong sendmailFailed = new AtomicLong();
+    private final long pauseNanos;
     private volatile boolean running = true;
 
-    Load(Daemon daemon, String run, int smtpThreads, boolean sendmail) {
+    /**
+     * @param rate messages per second over all SMTP clients (paced, so that the daemon can deliver
+     *             between kills and the backlog stays bounded); sendmail adds up to 10 per second
+     */
+    Load(Daemon daemon, String run, int smtpThreads, int rate, boolean sendmail) {
         this.daemon = daemon;
+        this.pauseNanos = TimeUnit.SECONDS.toNanos(1) * smtpThreads / Math.max(1, rate);
         this.smtpdPort = daemon.smtpdPort();
         this.run = run;
         for (int i = 0; i < smtpThreads; i++) {
@@ -104,7 +110,15 @@ final class Load implements AutoCloseable {
                 expect(in, "220");
                 send(out, "EHLO load.example.com");
                 expect(in, "250");
+                long next = System.nanoTime();
                 while (running) {
+                    next += pauseNanos;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } else if (wait < -pauseNanos * 10) {
+                        next = System.nanoTime();    // far behind (the daemon was down): no burst
+                    }
                     send(out, "MAIL FROM:<soak@example.com>");
                     expect(in, "250");
                     send(out, "RCPT TO:<sink@example.org>");
@@ -133,7 +147,9 @@ final class Load implements AutoCloseable {
                 }
             } catch (IOException e) {
                 broken.incrementAndGet();
-                pause();                              // the daemon is down (killed, restarting)
+                pause(50);                            // the daemon is down (killed, restarting)
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
@@ -154,6 +170,7 @@ final class Load implements AutoCloseable {
                 } else {
                     sendmailFailed.incrementAndGet();
                 }
+                pause(100);
             } catch (IOException e) {
                 sendmailFailed.incrementAndGet();
             } catch (InterruptedException e) {
@@ -162,9 +179,9 @@ final class Load implements AutoCloseable {
         }
     }
 
-    private void pause() {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(50);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -33,6 +33,7 @@ public final class Soak {
     private final List<String> modes = List.of(System.getProperty("soak.modes", "crash,relay,stall").split(","));
     private final int threads = Integer.getInteger("soak.threads", 8);
     private final int concurrency = Integer.getInteger("soak.concurrency", 10);
+    private final int rate = Integer.getInteger("soak.rate", 150);
     private final long seed = Long.getLong("soak.seed", System.nanoTime());
     private final boolean keep = Boolean.getBoolean("soak.keep");
     private final Path results = Path.of(System.getProperty("soak.results", home.resolve("src/soak/results").toString()));
@@ -53,8 +54,9 @@ public final class Soak {
     }
 
     private boolean run() throws Exception {
-        System.out.printf("soak: modes %s, %d crash rounds, %d relay/stall rounds, %d SMTP clients + sendmail, "
-                + "smtp_destination_concurrency_limit %d, seed %d%n", modes, rounds, faultRounds, threads, concurrency, seed);
+        System.out.printf("soak: modes %s, %d crash rounds, %d relay/stall rounds, %d SMTP clients (%d msg/s) + sendmail, "
+                + "smtp_destination_concurrency_limit %d, seed %d%n", modes, rounds, faultRounds, threads, rate, concurrency,
+                seed);
         List<Row> rows = new ArrayList<>();
         for (String mode : modes) {
             Path base = Files.createTempDirectory("postrelay-soak-" + mode + "-");
@@ -94,7 +96,7 @@ public final class Soak {
         try (Sink sink = Sink.start(relayPort)) {
             Daemon daemon = Daemon.create(home, base, smtpdPort, relayPort, concurrency);
             daemon.start();
-            Load load = new Load(daemon, mode, threads, true);
+            Load load = new Load(daemon, mode, threads, rate, true);
             try {
                 int n = mode.equals("crash") ? rounds : faultRounds;
                 for (int round = 1; round <= n; round++) {
@@ -103,7 +105,7 @@ public final class Soak {
                             if (round > 1) {
                                 daemon.start();
                             }
-                            sleep(100 + random.nextInt(2400));
+                            sleep(300 + random.nextInt(2700));
                             boolean a = load.inData() > 0;
                             boolean d = sink.inData() > 0;
                             boolean j = System.nanoTime() - sink.lastAcceptNanos() < 20_000_000L;
@@ -198,11 +200,11 @@ public final class Soak {
         StringBuilder r = new StringBuilder("# Crash soak, ").append(LocalDateTime.now().withNano(0)).append("\n\n");
         r.append("`src/soak/run` with modes ").append(modes).append(", ").append(rounds).append(" crash rounds, ")
                 .append(faultRounds).append(" relay/stall rounds, ").append(threads)
-                .append(" SMTP clients and one sendmail loop, smtp_destination_concurrency_limit ").append(concurrency)
+                .append(" SMTP clients (").append(rate).append(" msg/s) and one sendmail loop (up to 10/s), smtp_destination_concurrency_limit ").append(concurrency)
                 .append(", seed ").append(seed).append(" (`-Dsoak.seed=").append(seed).append("` repeats the timing choices), ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs.\n\n");
         r.append(table).append('\n');
-        r.append("- *crash*: the daemon's JVM SIGKILLed 0.1–2.5 s after each start, then started again; the load "
+        r.append("- *crash*: the daemon's JVM SIGKILLed 0.3–3 s after each start (`postrelay start` returned: it accepts mail), then started again; the load "
                 + "never stops. *relay*: the relayhost's listener closed and every connection reset, back after "
                 + "0.2–1.5 s. *stall*: for 0.5–3 s windows the relayhost reads a few bytes of each DATA and never "
                 + "answers (smtp_data_*_timeout = 2s).\n");
