@@ -998,6 +998,20 @@ public final class Spool implements AutoCloseable {
     }
 
     /** The cause's own words, without repeating a path. */
+    /**
+     * Whether a spool failure was the disk running out of space (ENOSPC, EDQUOT) somewhere in its
+     * causes: smtpd answers it with Postfix's {@code 452 4.3.1 Insufficient system storage}.
+     */
+    public static boolean isOutOfSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String reason(Throwable e) {
         if (e instanceof NoSuchFileException) {
             return "no such file or directory";
