@@ -30,9 +30,8 @@ final class Daemon {
         this.smtpdPort = smtpdPort;
     }
 
-    /** Copies the distribution under base/dist and writes main.cf and master.cf under base/etc. */
-    static Daemon create(Path home, Path base, int smtpdPort, int relayPort, int concurrency) throws IOException {
-        Path dist = base.resolve("dist");
+    /** Copies src/bin and the standalone build (jar and lib/) under {@code dist}; returns it. */
+    static Path copyDistribution(Path home, Path dist) throws IOException {
         copyTree(home.resolve("src/bin"), dist.resolve("src/bin"));
         Path target = home.resolve("standalone/target");
         Path distTarget = dist.resolve("standalone/target");
@@ -43,6 +42,11 @@ final class Daemon {
             }
         }
         copyTree(target.resolve("lib"), distTarget.resolve("lib"));
+        return dist;
+    }
+
+    /** A daemon running from {@code dist}, with main.cf and master.cf under base/etc and its spool in base/spool. */
+    static Daemon create(Path dist, Path base, int smtpdPort, int relayPort, int concurrency) throws IOException {
         Path config = base.resolve("etc");
         Path spool = base.resolve("spool");
         Files.createDirectories(config);

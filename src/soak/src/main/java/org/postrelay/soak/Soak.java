@@ -39,6 +39,9 @@ public final class Soak {
     private final Path results = Path.of(System.getProperty("soak.results", home.resolve("src/soak/results").toString()));
     private final Duration drainTimeout = Duration.ofSeconds(Long.getLong("soak.drainSeconds", 300));
     private final Random random = new Random(seed);
+    /** A time budget for each mode's rounds (0: none): fewer rounds run when it is spent, and the table says how many. */
+    private final Duration roundsBudget = Duration.ofMinutes(Long.getLong("soak.minutes", 0));
+    private Path dist;
 
     /** One mode's figures. */
     record Row(String mode, int rounds, int kills, int acknowledged, int viaSendmail, int delivered, int lost,
@@ -58,6 +61,8 @@ public final class Soak {
                 + "smtp_destination_concurrency_limit %d, seed %d%n", modes, rounds, faultRounds, threads, rate, concurrency,
                 seed);
         List<Row> rows = new ArrayList<>();
+        Path distBase = Files.createTempDirectory("postrelay-soak-dist-");
+        dist = Daemon.copyDistribution(home, distBase);      // once: a rebuild meanwhile changes nothing
         for (String mode : modes) {
             Path base = Files.createTempDirectory("postrelay-soak-" + mode + "-");
             try {
@@ -72,6 +77,7 @@ public final class Soak {
                 }
             }
         }
+        deleteTree(distBase);
         String table = table(rows);
         System.out.println();
         System.out.print(table);
@@ -94,12 +100,18 @@ public final class Soak {
         int justDelivered = 0;
         int quiet = 0;
         try (Sink sink = Sink.start(relayPort)) {
-            Daemon daemon = Daemon.create(home, base, smtpdPort, relayPort, concurrency);
+            Daemon daemon = Daemon.create(dist, base, smtpdPort, relayPort, concurrency);
             daemon.start();
             Load load = new Load(daemon, mode, threads, rate, true);
             try {
                 int n = mode.equals("crash") ? rounds : faultRounds;
+                long budgetEnd = System.nanoTime() + roundsBudget.toNanos();
                 for (int round = 1; round <= n; round++) {
+                    if (!roundsBudget.isZero() && System.nanoTime() - budgetEnd > 0) {
+                        System.out.printf("soak: %s: the time budget soak.minutes=%d is spent after %d of %d rounds%n",
+                                mode, roundsBudget.toMinutes(), round - 1, n);
+                        break;
+                    }
                     switch (mode) {
                         case "crash" -> {
                             if (round > 1) {
