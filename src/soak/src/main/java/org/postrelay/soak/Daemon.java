@@ -108,8 +108,17 @@ final class Daemon {
         process.get().onExit().get(10, TimeUnit.SECONDS);
     }
 
+    /** After a failure of the harness: the daemon (if it runs) is killed. */
+    void killQuietly() {
+        try {
+            kill();
+        } catch (Exception ignored) {
+            // not running
+        }
+    }
+
     /** Files waiting in the queues (maildrop included): 0 once everything is delivered. */
-    long queued() throws IOException {
+    long queued() {
         long n = 0;
         for (String queue : List.of("maildrop", "incoming", "active", "deferred", "hold")) {
             n += files(queue).size();
@@ -117,16 +126,29 @@ final class Daemon {
         return n;
     }
 
-    /** Names of the regular files in one queue directory (recursively). */
-    Set<String> files(String queue) throws IOException {
-        Path directory = spool.resolve(queue);
+    /**
+     * Names of the files in one queue directory (recursively). No stat of each entry: the daemon
+     * moves files while we look, so a name may be gone by the time it is read.
+     */
+    Set<String> files(String queue) {
         Set<String> names = new TreeSet<>();
-        if (Files.isDirectory(directory)) {
-            try (Stream<Path> walk = Files.walk(directory)) {
-                walk.filter(Files::isRegularFile).forEach(p -> names.add(p.getFileName().toString()));
+        collect(spool.resolve(queue).toFile(), names);
+        return names;
+    }
+
+    private static void collect(java.io.File directory, Set<String> names) {
+        String[] entries = directory.list();
+        if (entries == null) {
+            return;                                   // not there (yet), or vanished
+        }
+        for (String name : entries) {
+            java.io.File entry = new java.io.File(directory, name);
+            if (name.length() <= 2 && entry.isDirectory()) {
+                collect(entry, names);                // a hashed subdirectory
+            } else {
+                names.add(name);
             }
         }
-        return names;
     }
 
     String masterOut() {

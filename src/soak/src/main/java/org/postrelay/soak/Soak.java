@@ -61,23 +61,28 @@ public final class Soak {
                 + "smtp_destination_concurrency_limit %d, seed %d%n", modes, rounds, faultRounds, threads, rate, concurrency,
                 seed);
         List<Row> rows = new ArrayList<>();
-        Path distBase = Files.createTempDirectory("postrelay-soak-dist-");
-        dist = Daemon.copyDistribution(home, distBase);      // once: a rebuild meanwhile changes nothing
+        String given = System.getProperty("soak.dist");      // a copy made before (a rebuild is under way)
+        Path distBase = given != null ? null : Files.createTempDirectory("postrelay-soak-dist-");
+        dist = given != null ? Path.of(given) : Daemon.copyDistribution(home, distBase);  // once: a rebuild meanwhile changes nothing
         for (String mode : modes) {
             Path base = Files.createTempDirectory("postrelay-soak-" + mode + "-");
             try {
                 Row row = runMode(mode.trim(), base);
                 rows.add(row);
                 System.out.println(line(row));
-            } finally {
-                if (keep) {
-                    System.out.println("soak: kept " + base);
-                } else {
-                    deleteTree(base);
-                }
+            } catch (Exception e) {
+                System.out.println("soak: " + mode + " stopped by " + e + "; the temp directory " + base + " is kept");
+                throw e;
+            }
+            if (keep) {
+                System.out.println("soak: kept " + base);
+            } else {
+                deleteTree(base);
             }
         }
-        deleteTree(distBase);
+        if (distBase != null) {
+            deleteTree(distBase);
+        }
         String table = table(rows);
         System.out.println();
         System.out.print(table);
@@ -151,9 +156,12 @@ public final class Soak {
                                 load.acknowledged().size(), sink.received());
                     }
                 }
-            } finally {
+            } catch (Exception e) {
                 load.close();
+                daemon.killQuietly();                    // ours: never left running
+                throw e;
             }
+            load.close();
             if (mode.equals("crash")) {
                 daemon.start();                          // the last round killed it
             }
