@@ -80,6 +80,8 @@ public final class QueueManager {
     private final BlockingQueue<QueueId> hints;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean rescanIncoming = true;
+    /** Messages left in active/ by a settle that failed (disk full, unwritable spool): requeued at the next queue run. */
+    private final Set<QueueId> stranded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final Object runningLock = new Object();
@@ -307,6 +309,7 @@ public final class QueueManager {
     /** Moves due deferred messages to incoming/ (all of them when forced by a flush). */
     private void scanDeferred(boolean all) {
         Instant now = clock.instant();
+        requeueStranded();
         try {
             spool.forEach(QueueName.DEFERRED, id -> {
                 try {
@@ -324,6 +327,29 @@ public final class QueueManager {
             });
         } catch (IOException e) {
             maillog.warning("qmgr", "cannot scan the deferred queue: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Messages whose settle failed go back to incoming/ and are tried again (a deferred recipient
+     * early, a delivered one again if its mark was lost: duplicated, never lost); without this they
+     * would wait in active/ for a restart.
+     */
+    private void requeueStranded() {
+        for (Iterator<QueueId> i = stranded.iterator(); i.hasNext(); ) {
+            QueueId id = i.next();
+            try {
+                spool.move(id, QueueName.ACTIVE, QueueName.INCOMING);
+                i.remove();
+                maillog.log("qmgr", id + ": requeued after a spool error");
+                if (!hints.offer(id)) {
+                    rescanIncoming = true;
+                }
+            } catch (NoSuchFileException gone) {
+                i.remove();                              // removed after all (or by an admin)
+            } catch (IOException e) {
+                // still failing: the next queue run tries again
+            }
         }
     }
 
@@ -649,7 +675,11 @@ public final class QueueManager {
             }
             Map<String, String> reasons = new LinkedHashMap<>();
             deferred.forEach(d -> reasons.put(d.address(), d.text()));
-            spool.writeDeferReasons(id, reasons);
+            try {
+                spool.writeDeferReasons(id, reasons);
+            } catch (IOException e) {                    // informational (mailq's reason): never blocks the deferral
+                maillog.warning("qmgr", id + ": cannot write the defer log: " + e.getMessage());
+            }
             if (envelope.nextWarning() != null && !now.isBefore(envelope.nextWarning())) {
                 bounce.warnSender(envelope, deferred, backoff.retryUntil(envelope.arrival(), message.isBounce()));
                 spool.clearWarning(QueueName.ACTIVE, id);
@@ -665,8 +695,9 @@ public final class QueueManager {
                 incoming(id);
             }
         } catch (IOException e) {
+            stranded.add(id);
             maillog.warning("qmgr", id + ": cannot settle after delivery: " + e.getMessage()
-                    + " (the message stays queued and is retried after a restart)");
+                    + " (the message stays queued and is requeued at the next queue run)");
         }
     }
 }

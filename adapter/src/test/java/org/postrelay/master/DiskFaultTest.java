@@ -44,7 +44,7 @@ import org.postrelay.testing.Tmpfs;
 class DiskFaultTest {
 
     private static final Pattern SEQ = Pattern.compile("(?m)^X-Seq: (\\d+)\\r?$");
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
     @TempDir
     Path dir;
@@ -52,7 +52,7 @@ class DiskFaultTest {
     private int seq;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void fullSpoolShouldRefuseClearlyAndRecoverWhenSpaceReturns() throws Exception {
         try (Tmpfs tmpfs = Tmpfs.mount(dir.resolve("mnt"), "4m");
              ScriptedSmtpServer relay = ScriptedSmtpServer.start()) {
@@ -87,7 +87,7 @@ class DiskFaultTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void unwritableSpoolShouldRefuseClearlyAndRecoverWhenWritableAgain() throws Exception {
         try (Tmpfs tmpfs = Tmpfs.mount(dir.resolve("mnt"), "16m");
              ScriptedSmtpServer relay = ScriptedSmtpServer.start()) {
@@ -202,13 +202,19 @@ class DiskFaultTest {
 
     private static void awaitQueueFiles(Master master, Set<String> ids) {
         await("the queue files of " + ids + " are written", () -> ids.stream().noneMatch(id ->
-                master.spool().isBeingWritten(org.postrelay.queue.QueueId.parse(id))));
+                master.spool().isBeingWritten(org.postrelay.queue.QueueId.parse(id))), () -> "");
     }
 
     private static void awaitDelivered(Master master, ScriptedSmtpServer relay, Set<Integer> acknowledged) {
         await("every acknowledged message is delivered and the queue empty", () -> {
             Set<Integer> received = received(relay);
             return received.containsAll(acknowledged) && queued(master) == 0;
+        }, () -> {
+            Set<Integer> missing = new TreeSet<>(acknowledged);
+            missing.removeAll(received(relay));
+            return "missing " + missing.size() + " of " + acknowledged.size() + " " + missing.stream().limit(10).toList()
+                    + "; queued " + queued(master) + "; " + master.spool().stats() + "; disk "
+                    + master.spool().directory().toFile().getUsableSpace() + " bytes free";
         });
         Set<Integer> received = received(relay);
         received.removeAll(acknowledged);
@@ -249,11 +255,11 @@ class DiskFaultTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) {
+    private static void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> state) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("timed out after " + WAIT + " waiting until " + what);
+                fail("timed out after " + WAIT + " waiting until " + what + ": " + state.get());
             }
             try {
                 Thread.sleep(50);
