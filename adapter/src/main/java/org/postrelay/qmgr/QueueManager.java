@@ -88,6 +88,8 @@ public final class QueueManager {
     private final BlockingQueue<QueueId> hints;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean rescanIncoming = true;      // hints overflowed: scan incoming/ again
+    /** Messages left in active/ by a settle that failed (disk full, unwritable spool): requeued at the next queue run. */
+    private final Set<QueueId> stranded = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final Object runningLock = new Object();
@@ -148,6 +150,7 @@ public final class QueueManager {
     public void flush() {
         post(() -> {
             destinations.values().forEach(d -> d.unthrottleIfDue(clock.instant(), true));
+            requeueStranded();
             deferredScan.request(true);
             incomingScan.request(false);
         });
@@ -291,6 +294,7 @@ public final class QueueManager {
             while (!stopping) {
                 Instant now = clock.instant();
                 if (!now.isBefore(nextDeferredScan)) {
+                    requeueStranded();
                     deferredScan.request(false);
                     nextDeferredScan = now.plus(queueRunDelay);
                 }
@@ -329,6 +333,29 @@ public final class QueueManager {
             }
         }
         return Math.max(1, Duration.between(clock.instant(), next).toMillis() + 1);
+    }
+
+    /**
+     * Messages whose settle failed go back to incoming/ and are tried again (a deferred recipient
+     * early, a delivered one again if its mark was lost: duplicated, never lost); without this they
+     * would wait in active/ for a restart.
+     */
+    private void requeueStranded() {
+        for (Iterator<QueueId> i = stranded.iterator(); i.hasNext(); ) {
+            QueueId id = i.next();
+            try {
+                spool.move(id, QueueName.ACTIVE, QueueName.INCOMING);
+                i.remove();
+                maillog.log("qmgr", id + ": requeued after a spool error");
+                if (!hints.offer(id)) {
+                    rescanIncoming = true;
+                }
+            } catch (NoSuchFileException gone) {
+                i.remove();                              // removed after all (or by an admin)
+            } catch (IOException e) {
+                // still failing: the next queue run tries again
+            }
+        }
     }
 
     /**
@@ -689,7 +716,11 @@ public final class QueueManager {
             }
             Map<String, String> reasons = new LinkedHashMap<>();
             deferred.forEach(d -> reasons.put(d.address(), d.text()));
-            spool.writeDeferReasons(id, reasons);
+            try {
+                spool.writeDeferReasons(id, reasons);
+            } catch (IOException e) {                    // informational (mailq's reason): never blocks the deferral
+                maillog.warning("qmgr", id + ": cannot write the defer log: " + e.getMessage());
+            }
             if (envelope.nextWarning() != null && !now.isBefore(envelope.nextWarning())) {
                 bounce.warnSender(envelope, deferred, backoff.retryUntil(envelope.arrival(), message.isBounce()));
                 spool.clearWarning(QueueName.ACTIVE, id);
@@ -705,8 +736,9 @@ public final class QueueManager {
                 incoming(id);
             }
         } catch (IOException e) {
+            stranded.add(id);
             maillog.warning("qmgr", id + ": cannot settle after delivery: " + e.getMessage()
-                    + " (the message stays queued and is retried after a restart)");
+                    + " (the message stays queued and is requeued at the next queue run)");
         }
     }
 }

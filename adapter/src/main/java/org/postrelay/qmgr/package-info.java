@@ -39,6 +39,10 @@
  * {@code ID: from=<s>, status=expired, returned to sender}, {@code ID: removed}.
  *
  * <p>Diagnostics: an unreadable queue file is moved to corrupt/ (never deleted) with a warning;
- * a file that cannot be moved or marked is logged and stays queued for the next start.
+ * a file that cannot be moved or marked is logged and stays queued; a message whose settling after
+ * delivery failed (disk full, unwritable spool: "ID: cannot settle after delivery: ...") is moved
+ * back to incoming/ at the next queue run ("ID: requeued after a spool error"), so it is tried
+ * again without a restart (a recipient whose mark was lost may be delivered twice, never lost). A
+ * defer log that cannot be written is a warning only.
  */
 package org.postrelay.qmgr;

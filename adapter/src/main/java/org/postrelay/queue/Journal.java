@@ -43,6 +43,12 @@ final class Journal {
     static final String DIRECTORY = "journal";
     /** Queue files forced at once by the background task. */
     private static final int MATERIALIZERS = 8;
+    /**
+     * Bytes of each segment that images leave to REMOVED records (~2,400 of them; a sixteenth of a
+     * smaller segment): when no new segment can be made (disk full), delivered mail can still be
+     * removed for good, which is what frees the space.
+     */
+    static final int REMOVAL_RESERVE = 64 << 10;
 
     /**
      * How the journal sizes and retires segments.
@@ -106,6 +112,10 @@ final class Journal {
     private final ArrayDeque<JournalSegment> sealed = new ArrayDeque<>();
     private long nextSequence;
     private long nextSize;
+    /** After a segment could not be made: no new attempt before this (System.nanoTime()); lock held. */
+    private long segmentBackoffUntil;
+    private volatile boolean segmentBackoff;
+    private IOException segmentFailure;
     private volatile boolean closing;                 // no new messages; REMOVED records still taken
     private boolean closed;                           // nothing taken
     private boolean backgroundStarted;
@@ -254,6 +264,9 @@ final class Journal {
                 batchDone.awaitUninterruptibly();   // durability cannot be given up halfway
             }
         }
+        if (record.failure instanceof JournalUnavailableException unavailable) {
+            throw new JournalUnavailableException(unavailable.getMessage(), unavailable);
+        }
         if (record.failure != null) {
             throw new IOException(record.failure.getMessage(), record.failure);
         }
@@ -269,14 +282,14 @@ final class Journal {
             while (i < records.size()) {
                 JournalSegment segment;
                 try {
-                    segment = segmentFor(records.get(i).size());
+                    segment = segmentFor(records.get(i));
                 } catch (IOException e) {
                     fail(records, i, records.size(), e);
                     break;
                 }
                 int j = i;
                 long bytes = 0;
-                while (j < records.size() && segment.position + bytes + records.get(j).size() <= segment.capacity) {
+                while (j < records.size() && fits(records.get(j), segment, segment.position + bytes)) {
                     bytes += records.get(j).size();
                     j++;
                 }
@@ -331,30 +344,78 @@ final class Journal {
         }
     }
 
-    /** The current segment if the record fits, else the next one (made here if none is ready). Lock held. */
-    private JournalSegment segmentFor(int size) throws IOException {
+    /** Whether a record fits in a segment at {@code at}; an image leaves the removal reserve free. */
+    private static boolean fits(Record record, JournalSegment segment, long at) {
+        long reserve = record.type == JournalSegment.IMAGE ? Math.min(REMOVAL_RESERVE, segment.capacity / 16) : 0;
+        return at + record.size() + reserve <= segment.capacity;
+    }
+
+    /**
+     * The current segment if the record fits, else the next one (made here if none is ready); the
+     * current one is sealed only once the next is there, so that while none can be made removals
+     * still go to its reserve. Lock held.
+     */
+    private JournalSegment segmentFor(Record record) throws IOException {
         JournalSegment segment = current;
-        if (segment != null && !segment.broken && segment.position + size <= segment.capacity) {
+        if (segment != null && !segment.broken && fits(record, segment, segment.position)) {
             return segment;
         }
-        if (segment != null) {
-            seal(segment);
-        }
         JournalSegment next = spare;
-        if (next == null || next.capacity - JournalSegment.HEADER < size) {
+        if (next == null || !fits(record, next, JournalSegment.HEADER)) {
+            if (backingOff()) {
+                throw new JournalUnavailableException(segmentFailure.getMessage(), segmentFailure);
+            }
+            IOException failure = null;
             lock.unlock();
             try {
-                next = makeSegment(size);
+                next = makeSegment(record.size() + record.size() / 8 + 16);   // room for its reserve too
+            } catch (IOException e) {
+                failure = e;
             } finally {
                 lock.lock();
             }
+            if (failure != null) {
+                segmentFailed(failure);
+                throw new JournalUnavailableException(failure.getMessage(), failure);
+            }
         } else {
             spare = null;
+        }
+        if (segment != null) {
+            seal(segment);
         }
         current = next;
         next.openedAt = System.nanoTime();
         wake.signalAll();                                // the background task makes the next spare
         return next;
+    }
+
+    /**
+     * A segment could not be made (disk full or unwritable): for a second nobody tries again
+     * (committers take the direct path meanwhile, the background task waits), and the next try
+     * asks for the smallest size. Lock held.
+     */
+    private void segmentFailed(IOException e) {
+        if (!segmentBackoff) {
+            spool.releaseReusable();                     // reuse/ holds space the disk needs now
+        }
+        segmentFailure = e;
+        segmentBackoff = true;
+        segmentBackoffUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        nextSize = settings.minSegment();
+    }
+
+    /** Whether the last attempt to make a segment failed (disk full or unwritable): keep no files in reuse/. */
+    boolean shortOfSpace() {
+        return segmentBackoff;
+    }
+
+    /** Whether a segment failed to be made less than a second ago. Lock held. */
+    private boolean backingOff() {
+        if (segmentBackoff && System.nanoTime() - segmentBackoffUntil >= 0) {
+            segmentBackoff = false;
+        }
+        return segmentBackoff;
     }
 
     /** No more records go to this segment; it waits for retirement. Lock held. */
@@ -462,7 +523,7 @@ final class Journal {
                     if (closing) {
                         return;
                     }
-                    needSpare = spare == null;
+                    needSpare = spare == null && !backingOff();
                 } finally {
                     lock.unlock();
                 }
@@ -483,8 +544,14 @@ final class Journal {
                             Files.deleteIfExists(made.file);
                         }
                     } catch (IOException e) {
+                        lock.lock();
+                        try {
+                            segmentFailed(e);
+                        } finally {
+                            lock.unlock();
+                        }
                         LOG.warning("journal: cannot prepare the next segment: " + e.getMessage()
-                                + " (a committer will try again)");
+                                + " (tried again in 1 s; meanwhile new messages are written as single files)");
                     }
                 }
                 if (!fileWriter.running() && fileWriter.hasFailed()) {
@@ -493,7 +560,7 @@ final class Journal {
                 retireRound(false);
                 lock.lock();
                 try {
-                    if (!closing && spare != null) {
+                    if (!closing && (spare != null || segmentBackoff)) {
                         wake.awaitNanos(TimeUnit.MILLISECONDS.toNanos(250));
                     }
                 } finally {

@@ -91,7 +91,13 @@ final class QueueFileWriter implements SpoolWriter {
             ByteBuffer end = QueueFile.endRecord(flushed + buffered);
             append(end.array(), 0, end.remaining());
             if (journal != null && channel == null) {    // the complete file is in the buffer
-                JournalEntry entry = journal.append(id, buffer, buffered);
+                JournalEntry entry;
+                try {
+                    entry = journal.append(id, buffer, buffered);
+                } catch (JournalUnavailableException e) {
+                    entry = null;                        // no segment (disk full?): nothing written there
+                    LOG.fine(id + ": journal unavailable, written as a single file: " + e.getMessage());
+                }
                 if (entry != null) {                     // durable: the file writer makes the file
                     state = State.COMMITTED;
                     spool.committed(id, false);

@@ -547,7 +547,8 @@ public final class Spool implements AutoCloseable {
     }
 
     private boolean recycle(Path file) throws IOException {
-        if (journal == null || reusableCount.get() >= REUSE_MAX) {
+        Journal j = journal;
+        if (j == null || reusableCount.get() >= REUSE_MAX || j.shortOfSpace()) {
             return false;
         }
         long size = Files.size(file);                // NoSuchFileException: not there, as unlink would say
@@ -593,6 +594,18 @@ public final class Spool implements AutoCloseable {
                 // reuse/ is never read: a leftover does no harm
             }
             return false;
+        }
+    }
+
+    /** Deletes the files kept in reuse/ (the disk is full: their space is needed). */
+    void releaseReusable() {
+        for (Path reused = reusable.poll(); reused != null; reused = reusable.poll()) {
+            reusableCount.decrementAndGet();
+            try {
+                Files.deleteIfExists(reused);
+            } catch (IOException e) {
+                LOG.fine("cannot delete " + reused + ": " + e);
+            }
         }
     }
 
@@ -1096,6 +1109,20 @@ public final class Spool implements AutoCloseable {
     }
 
     /** The cause's own words, without repeating a path. */
+    /**
+     * Whether a spool failure was the disk running out of space (ENOSPC, EDQUOT) somewhere in its
+     * causes: smtpd answers it with Postfix's {@code 452 4.3.1 Insufficient system storage}.
+     */
+    public static boolean isOutOfSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String reason(Throwable e) {
         if (e instanceof NoSuchFileException) {
             return "no such file or directory";

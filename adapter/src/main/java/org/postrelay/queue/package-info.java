@@ -56,8 +56,11 @@
  *   problem and byte offset, then "ID: unreadable queue file moved from Q/ to corrupt/ID"; a
  *   directory entry that is not a queue id is skipped with "skipping PATH: not a queue id".</li>
  * <li>warning (journal): "ID: write queue file from the journal ID: REASON (the message is safe
- *   in the journal; tried again later)", "journal: cannot prepare the next segment", "journal:
- *   cannot retire SEGMENT", "ID: queue file vanished from the spool (removed by hand?)".</li>
+ *   in the journal; tried again later)", "journal: cannot prepare the next segment: REASON (tried
+ *   again in 1 s; meanwhile new messages are written as single files)", "journal: cannot retire
+ *   SEGMENT", "ID: queue file vanished from the spool (removed by hand?)". A journal that cannot
+ *   make a segment (disk full) never refuses mail by itself: commits take the direct path and
+ *   removals use the open segment's reserve (src/docs/queue-file.md).</li>
  * <li>severe: an unreadable file that cannot be moved to corrupt/ (it stays where it is); the
  *   journal's background task or file writer stopped by an internal error.</li>
  * <li>info: each partial file removed at restart, each queue file restored from or removed as the

@@ -11,6 +11,7 @@ import org.postrelay.cleanup.MessageTooLargeException;
 import org.postrelay.cleanup.SmtpClientOrigin;
 import org.postrelay.cleanup.Submission;
 import org.postrelay.master.Maillog;
+import org.postrelay.queue.Spool;
 import org.subethamail.smtp.internal.io.DotTerminatedInputStream;
 import org.subethamail.smtp.internal.io.DotUnstuffingInputStream;
 import org.subethamail.smtp.server.Session;
@@ -198,7 +199,7 @@ final class SmtpdCommands {
         }
         if (e instanceof TemporaryFailureException) {
             maillog.warning("smtpd", "cannot queue a message: " + e.getMessage());
-            return "451 4.3.0 Error: queue file write error";
+            return Spool.isOutOfSpace(e) ? "452 4.3.1 Insufficient system storage" : "451 4.3.0 Error: queue file write error";
         }
         return "550 5.7.1 Message content rejected: " + oneLine(e.getMessage());
     }

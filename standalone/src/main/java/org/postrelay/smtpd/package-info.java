@@ -18,7 +18,9 @@
  *     ({@code error:} transport) gets {@code 550 5.1.1}.</li>
  * <li>DATA is streamed to cleanup (dot-unstuffed, never whole in memory); {@code 250 2.0.0 Ok:
  *     queued as ID} comes only once the message is durable; over {@code message_size_limit}:
- *     {@code 552 5.3.4 Message size exceeds fixed limit}; spool trouble: {@code 451 4.3.0}.</li>
+ *     {@code 552 5.3.4 Message size exceeds fixed limit}; spool trouble: {@code 451 4.3.0 Error:
+ *     queue file write error}, a full spool {@code 452 4.3.1 Insufficient system storage} (as
+ *     Postfix); nothing of the message stays queued.</li>
  * <li>Limits: {@code smtpd_recipient_limit} (1000; then {@code 452 4.5.3}), {@code smtpd_timeout}
  *     (300s of client silence).</li>
  * </ul>

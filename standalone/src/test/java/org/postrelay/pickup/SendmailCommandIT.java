@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postrelay.testing.ScriptedSmtpServer;
 import org.postrelay.testing.ScriptedSmtpServer.ReceivedMessage;
 import org.postrelay.testing.TestEngine;
+import org.postrelay.testing.Tmpfs;
 
 /** src/bin/sendmail as scripts call it, one process per message, into a running engine's maildrop. */
 class SendmailCommandIT {
@@ -63,6 +64,47 @@ class SendmailCommandIT {
         }
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "sendmail did not finish");
         return new Run(p.exitValue(), Files.readString(dir.resolve("err")));
+    }
+
+    @Test
+    void aFullOrUnwritableSpoolShouldExitTempfailLeavingNothingAndRecover() throws Exception {
+        try (Tmpfs tmpfs = Tmpfs.mount(dir.resolve("mnt"), "4m")) {
+            Path spool = tmpfs.path().resolve("spool");
+            try (TestEngine onTmpfs = TestEngine.start(dir.resolve("tmpfs-engine"), relay,
+                    Map.of("queue_directory", spool.toString()))) {
+                conf = Files.createDirectories(dir.resolve("tmpfs-conf"));
+                Files.writeString(conf.resolve("main.cf"), "queue_directory = " + spool + "\n");
+                Path maildrop = spool.resolve("maildrop");
+                String big = "Subject: big\n\n" + "x".repeat(99).concat("\n").repeat(1000);
+
+                tmpfs.fill();
+                Run full = sendmail(big, "-f", "app@example.com", "full@example.org");
+                assertEquals(75, full.status(), full.err());
+                assertTrue(full.err().matches("(?s)sendmail: fatal: cannot write " + maildrop
+                        + "/\\S+: No space left on device \\(is queue_directory full or not writable\\?\\)\n"), full.err());
+                assertEquals(List.of(), list(maildrop), "nothing half-written stays in maildrop/");
+                tmpfs.free();
+
+                tmpfs.makeUnwritable(maildrop);
+                Run unwritable = sendmail("Subject: ro\n\nbody\n", "-f", "app@example.com", "ro@example.org");
+                tmpfs.makeWritable(maildrop);
+                assertEquals(75, unwritable.status(), unwritable.err());
+                assertTrue(unwritable.err().contains(": Operation not permitted (is queue_directory full or not writable?)"),
+                        unwritable.err());
+                assertEquals(List.of(), list(maildrop));
+
+                Run ok = sendmail("Subject: after\n\nbody\n", "-f", "app@example.com", "after@example.org");
+                assertEquals(0, ok.status(), ok.err());
+                ReceivedMessage m = relay.awaitMessages(1, WAIT).get(0);
+                assertEquals(List.of("after@example.org"), m.recipients(), "only the message sent after the faults");
+            }
+        }
+    }
+
+    private static List<Path> list(Path directory) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.toList();
+        }
     }
 
     @Test
