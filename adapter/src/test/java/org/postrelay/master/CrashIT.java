@@ -1,6 +1,7 @@
 package org.postrelay.master;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -167,10 +168,14 @@ class CrashIT {
                                 && received.total - deliveredBefore >= MIN_DELIVERIES_PER_ROUND
                                 && System.nanoTime() - loadStart >= MIN_LOAD.toNanos();
                     }, () -> "acks " + acks.get() + ", deliveries " + (received.total - deliveredBefore));
-            child.destroyForcibly();                     // SIGKILL on Linux: no shutdown hook, no close()
+            // SIGKILL on Linux: no shutdown hook, no close(). Through the handle, because
+            // Process.destroyForcibly() also closes our end of the child's stdout: acknowledgements
+            // still in the pipe (a reader behind on a loaded machine) would be thrown away.
+            child.toHandle().destroyForcibly();
             assertTrue(child.waitFor(10, TimeUnit.SECONDS), "child " + round + " did not die");
             long killed = System.nanoTime();
-            reader.join(TimeUnit.SECONDS.toMillis(5));
+            reader.join(TimeUnit.SECONDS.toMillis(60));     // reads to the end of the pipe
+            assertFalse(reader.isAlive(), "child " + round + "'s acknowledgements were not read to the end");
             received.update(relay);
             List<String> errors = read(stderr).lines().filter(l -> l.startsWith("ERR ")).toList();
             assertEquals(List.of(), errors, "child " + round + " had failed submissions");
