@@ -259,7 +259,9 @@ public final class Config {
             return raw == null ? expansion.expandParameter(name) : expansion.expandAs(name, raw);
         } catch (ConfigException e) {
             // Name the parameter whose value holds the bad text (it may be one that name refers to).
-            String where = e instanceof Expansion.Failure f ? f.parameter : name;
+            // In a loop, the first member that was set (a loop of defaults alone cannot happen).
+            String where = e instanceof Expansion.Failure f
+                    ? f.loop.stream().filter(explicit::containsKey).findFirst().orElse(f.parameter) : name;
             throw new ConfigException(source(where) + ": parameter " + where + ": " + e.getMessage()
                     + (where.equals(name) ? "" : " (expanding $" + where + " in the value of " + name + ")"), e);
         }

@@ -76,7 +76,7 @@ final class Expansion {
         if (seen >= 0) {
             List<String> loop = new ArrayList<>(active.subList(seen, active.size()));
             loop.add(name);
-            throw new ConfigException("recursive expansion loop: $" + String.join(" -> $", loop));
+            throw new Failure(name, "recursive expansion loop: $" + String.join(" -> $", loop), loop);
         }
         if (active.size() >= MAX_DEPTH) {
             throw new ConfigException("unreasonable expansion nesting (more than " + MAX_DEPTH
@@ -88,7 +88,7 @@ final class Expansion {
         } catch (Failure e) {
             throw e;
         } catch (ConfigException e) {
-            throw new Failure(name, e.getMessage());
+            throw new Failure(name, e.getMessage(), List.of());
         } finally {
             active.remove(active.size() - 1);
         }
@@ -101,10 +101,13 @@ final class Expansion {
     static final class Failure extends ConfigException {
         private static final long serialVersionUID = 1L;
         final String parameter;
+        /** The parameters of a reference loop (any of them may be the one to fix), else empty. */
+        final List<String> loop;
 
-        Failure(String parameter, String message) {
+        Failure(String parameter, String message, List<String> loop) {
             super(message);
             this.parameter = parameter;
+            this.loop = List.copyOf(loop);
         }
     }
 

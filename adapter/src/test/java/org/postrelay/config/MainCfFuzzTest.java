@@ -182,6 +182,14 @@ class MainCfFuzzTest {
         assertTrue(e.getMessage().endsWith("in the value of myorigin)"), e.getMessage());
     }
 
+    /** Found by the fuzzer: the loop was reported under the default that closes it. */
+    @Example
+    void aLoopThroughADefaultNamesTheParameterThatWasSet() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Config.of(MainCf.parse("myhostname = $myorigin\n", SOURCE), Map.of()));
+        assertTrue(e.getMessage().startsWith(SOURCE + ": parameter myhostname: recursive expansion loop: "), e.getMessage());
+    }
+
     @Example
     void deepNestingIsRejected() {
         String value = "${myhostname?{".repeat(5000) + "x" + "}}".repeat(5000);

@@ -76,7 +76,9 @@ public final class Fuzz implements AutoCloseable {
         }
         long millis = (System.nanoTime() - currentStart) / 1_000_000;
         long allocated = THREADS.getThreadAllocatedBytes(threadId) - before;
-        tried.incrementAndGet();
+        if (tried.incrementAndGet() % 100_000 == 0) {
+            System.out.printf("FUZZ %s: %d inputs so far, %.1f s%n", name, tried.get(), (System.nanoTime() - startNanos) / 1e9);
+        }
         if (!accepted) {
             rejected.incrementAndGet();
         }
