@@ -37,7 +37,8 @@ import org.postrelay.testing.Fuzz;
  */
 class SmtpdFuzzTest {
 
-    private static final Pattern REPLY = Pattern.compile("[2-5][0-9][0-9]([ -].*)?");
+    /** A reply line: code, separator, printable ASCII. */
+    private static final Pattern REPLY = Pattern.compile("[2-5][0-9][0-9]([ -][\\x20-\\x7e]*)?");
     private static final byte[][] DICTIONARY;
 
     static {
