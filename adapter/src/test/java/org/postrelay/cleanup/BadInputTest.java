@@ -269,4 +269,21 @@ class BadInputTest {
             assertTrue(relay.commands().contains("MAIL FROM:<\"john doe\"@example.com>"), relay.commands().toString());
         }
     }
+
+    @Test
+    void idnDomainsAreSentAsALabelsAndANonAsciiLocalPartIsRefusedClearly() throws Exception {
+        try (TestEngine engine = TestEngine.start(dir, relay, Map.of());
+             RelayConnection c = engine.master().connectionFactory().getConnection()) {
+            c.send("app@b\u00fccher.example", List.of("r@m\u00fcnchen.example", "plain@example.org"),
+                    new ByteArrayInputStream("Subject: idn\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII)));
+            ScriptedSmtpServer.ReceivedMessage m = relay.awaitMessages(1, WAIT).get(0);
+            assertEquals("app@xn--bcher-kva.example", m.sender());
+            assertEquals(List.of("r@xn--mnchen-3ya.example", "plain@example.org"), m.recipients());
+            MessageRejectedException e = assertThrows(MessageRejectedException.class, () -> c.send("app@example.com",
+                    List.of("j\u00f6rg@example.org"), new ByteArrayInputStream(new byte[] {'x'})));
+            assertTrue(e.getMessage().contains("recipient \"j\u00f6rg@example.org\" contains non-ASCII characters"),
+                    e.getMessage());
+            assertEquals(1, relay.messages().size());
+        }
+    }
 }
