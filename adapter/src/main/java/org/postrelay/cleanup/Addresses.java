@@ -48,7 +48,8 @@ public final class Addresses {
         return at < 0 ? "" : address.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
     }
 
-    private String canonical(String role, String raw, String address) throws MessageRejectedException {
+    private String canonical(String role, String raw, String input) throws MessageRejectedException {
+        String address = aLabels(role, raw, input);
         for (int i = 0; i < address.length(); i++) {
             char c = address.charAt(i);
             if (c == '\r' || c == '\n') {
@@ -90,6 +91,27 @@ public final class Addresses {
             throw new MessageRejectedException(role + " " + quote(raw) + " has an empty or malformed domain");
         }
         return qualified;
+    }
+
+    /**
+     * An internationalised domain (IDN) after an ASCII local part, as its A-labels
+     * ({@code user@bücher.example} becomes {@code user@xn--bcher-kva.example}): what Postfix's SMTP
+     * client does for a relay without SMTPUTF8, done once at submission since ours never uses
+     * SMTPUTF8. A non-ASCII local part has no ASCII form and is refused below.
+     */
+    private static String aLabels(String role, String raw, String address) throws MessageRejectedException {
+        int at = address.lastIndexOf('@');
+        if (at < 0 || address.substring(at + 1).chars().allMatch(c -> c < 0x80)
+                || !address.substring(0, at).chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return address;
+        }
+        try {
+            return address.substring(0, at + 1) + java.net.IDN.toASCII(address.substring(at + 1),
+                    java.net.IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException e) {
+            throw new MessageRejectedException(role + " " + quote(raw) + " has a domain that is not a valid"
+                    + " internationalised domain name: " + e.getMessage());
+        }
     }
 
     private static String stripBrackets(String address) {

@@ -139,8 +139,24 @@ final class HeaderSection {
         return "\"" + shown.replace("\r", "\\r").replace("\n", "\\n") + "\"";
     }
 
-    /** Whether a header value, as an application set it, would inject a line of its own. */
+    /**
+     * Whether a header, as an application set it, would inject a line of its own: a value with a
+     * line break not followed by white space (folding), or a name that is not RFC 5322's
+     * printable ASCII without ':' (a name like "X: 1\r\nBcc" is a whole extra header).
+     */
     static String injectionIn(String name, String value) {
+        boolean nameOk = name != null && !name.isEmpty();
+        for (int i = 0; nameOk && i < name.length(); i++) {
+            char c = name.charAt(i);
+            nameOk = c > 0x20 && c < 0x7f && c != ':';
+        }
+        if (!nameOk) {
+            return "header name " + preview(String.valueOf(name)) + " is not a header field name (printable ASCII"
+                    + " without ':' or white space): refused (header injection)";
+        }
+        if (value == null) {
+            return null;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n') {

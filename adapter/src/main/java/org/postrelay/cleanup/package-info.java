@@ -16,8 +16,12 @@
  *     with ESMTP id ID}); {@code From},
  *     {@code Date} and {@code Message-ID} are added when missing; {@code Bcc} and
  *     {@code Resent-Bcc} are removed; a header value with a bare CR or an unfolded line break is
- *     refused as header injection; the header section is limited by {@code header_size_limit}
+ *     refused as header injection, and so is a header name that is not printable ASCII without
+ *     ':'; the header section is limited by {@code header_size_limit}
  *     (102400).</li>
+ * <li>Envelope addresses: an internationalised domain after an ASCII local part is sent as its
+ *     A-labels ({@code user@xn--bcher-kva.example}); a non-ASCII local part is refused (no
+ *     SMTPUTF8 yet).</li>
  * <li>Body: line ends become CRLF; {@code message_size_limit} (10240000) bounds the whole
  *     ({@link org.postrelay.cleanup.MessageTooLargeException}, which smtpd answers with 552 5.3.4).</li>
  * </ul>

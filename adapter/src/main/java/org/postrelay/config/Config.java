@@ -236,8 +236,9 @@ public final class Config {
 
     private Map<String, String> expandAndValidate() {
         Map<String, String> values = new HashMap<>();
+        Expansion expansion = new Expansion(this::raw);   // one for all: each parameter is expanded once
         for (Parameter p : Parameters.all()) {
-            String value = expand(p.name(), raw(p.name())).strip();
+            String value = expand(expansion, p.name()).strip();
             validate(p, value);
             values.put(p.name(), value);
         }
@@ -245,10 +246,24 @@ public final class Config {
     }
 
     private String expand(String name, String raw) {
+        return expand(new Expansion(this::raw), name, raw);
+    }
+
+    private String expand(Expansion expansion, String name) {
+        return expand(expansion, name, null);
+    }
+
+    /** Expands raw (null: the parameter's own value, remembered by the expansion) as the value of name. */
+    private String expand(Expansion expansion, String name, String raw) {
         try {
-            return new Expansion(this::raw).expandAs(name, raw);
+            return raw == null ? expansion.expandParameter(name) : expansion.expandAs(name, raw);
         } catch (ConfigException e) {
-            throw new ConfigException(source(name) + ": parameter " + name + ": " + e.getMessage(), e);
+            // Name the parameter whose value holds the bad text (it may be one that name refers to).
+            // In a loop, the first member that was set (a loop of defaults alone cannot happen).
+            String where = e instanceof Expansion.Failure f
+                    ? f.loop.stream().filter(explicit::containsKey).findFirst().orElse(f.parameter) : name;
+            throw new ConfigException(source(where) + ": parameter " + where + ": " + e.getMessage()
+                    + (where.equals(name) ? "" : " (expanding $" + where + " in the value of " + name + ")"), e);
         }
     }
 

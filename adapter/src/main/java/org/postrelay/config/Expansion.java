@@ -16,12 +16,24 @@ final class Expansion {
 
     /** Postfix's own limit on nested expansion (mac_expand's recursion guard). */
     static final int MAX_DEPTH = 100;
+    /**
+     * Longest expanded value: a few parameters that each name the next one twice would otherwise
+     * double the text at every level (2^100 characters), hanging the start instead of failing it.
+     */
+    static final int MAX_LENGTH = 100_000;
 
     private final Function<String, String> lookup;
     /** Names being expanded, outermost first: the loop guard and the loop's description. */
     private final List<String> active = new ArrayList<>();
     /** When non-null: collect referenced names instead of expanding (references()). */
     private final Set<String> scanned;
+    /**
+     * Parameters expanded so far by this instance (the lookup does not change during its life):
+     * Config expands a few hundred parameters whose defaults refer to the same few.
+     */
+    private final java.util.Map<String, String> expanded = new java.util.HashMap<>();
+    /** Depth of nested expand() calls: ${a?{${b?{...}}}} and parameter references alike. */
+    private int nesting;
 
     /**
      * @param lookup a parameter's raw (unexpanded) value, or null when the parameter is undefined
@@ -48,8 +60,14 @@ final class Expansion {
 
     /** The fully expanded value of a parameter; "" when it is undefined, as in Postfix. */
     String expandParameter(String name) {
+        String done = expanded.get(name);
+        if (done != null) {
+            return done;
+        }
         String raw = lookup.apply(name);
-        return raw == null ? "" : expandAs(name, raw);
+        String value = raw == null ? "" : expandAs(name, raw);
+        expanded.put(name, value);
+        return value;
     }
 
     /** Expands {@code raw} as the value of parameter {@code name} (which guards against loops). */
@@ -58,7 +76,7 @@ final class Expansion {
         if (seen >= 0) {
             List<String> loop = new ArrayList<>(active.subList(seen, active.size()));
             loop.add(name);
-            throw new ConfigException("recursive expansion loop: $" + String.join(" -> $", loop));
+            throw new Failure(name, "recursive expansion loop: $" + String.join(" -> $", loop), loop);
         }
         if (active.size() >= MAX_DEPTH) {
             throw new ConfigException("unreasonable expansion nesting (more than " + MAX_DEPTH
@@ -67,14 +85,47 @@ final class Expansion {
         active.add(name);
         try {
             return expand(raw);
+        } catch (Failure e) {
+            throw e;
+        } catch (ConfigException e) {
+            throw new Failure(name, e.getMessage(), List.of());
         } finally {
             active.remove(active.size() - 1);
         }
     }
 
+    /**
+     * An expansion error and the parameter whose own value holds the bad text: when $a refers to
+     * $b and b's value is broken, the admin must be sent to b, not to a.
+     */
+    static final class Failure extends ConfigException {
+        private static final long serialVersionUID = 1L;
+        final String parameter;
+        /** The parameters of a reference loop (any of them may be the one to fix), else empty. */
+        final List<String> loop;
+
+        Failure(String parameter, String message, List<String> loop) {
+            super(message);
+            this.parameter = parameter;
+            this.loop = List.copyOf(loop);
+        }
+    }
+
     /** Expands every reference in a text. */
     String expand(String text) {
-        StringBuilder out = new StringBuilder(text.length());
+        if (nesting >= MAX_DEPTH) {
+            throw new ConfigException("unreasonable macro nesting (more than " + MAX_DEPTH + " levels of ${...})");
+        }
+        nesting++;
+        try {
+            return expandText(text);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private String expandText(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LENGTH));
         int i = 0;
         int n = text.length();
         while (i < n) {
@@ -101,6 +152,10 @@ final class Expansion {
                 }
                 out.append(reference(text.substring(i + 1, end)));
                 i = end;
+            }
+            if (out.length() > MAX_LENGTH) {
+                throw new ConfigException("unreasonable expansion: longer than " + MAX_LENGTH
+                        + " characters (do parameters refer to each other many times over?)");
             }
         }
         return out.toString();

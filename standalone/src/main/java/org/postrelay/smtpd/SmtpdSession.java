@@ -55,11 +55,30 @@ final class SmtpdSession {
         this.closingReply = closingReply;
     }
 
-    /** Sends one reply (multi-line replies joined with CRLF). */
+    /**
+     * Sends one reply (multi-line replies joined with CRLF). What a reply echoes of the client's
+     * input (an option, a header line) is made printable ASCII, as Postfix's printable() does: a
+     * stray byte must not break the reply's line or its encoding.
+     */
     void reply(String text) throws IOException {
-        lastCode = Integer.parseInt(text.substring(0, 3));
-        lastReply = text;
-        session.sendResponse(text);
+        String safe = printable(text);
+        lastCode = Integer.parseInt(safe.substring(0, 3));
+        lastReply = safe;
+        session.sendResponse(safe);
+    }
+
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                sb.append("\r\n");
+                i++;
+            } else {
+                sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+            }
+        }
+        return sb.toString();
     }
 
     /** The library's session, whose input stream carries the message content after DATA. */

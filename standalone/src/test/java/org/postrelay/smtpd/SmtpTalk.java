@@ -41,6 +41,11 @@ final class SmtpTalk implements AutoCloseable {
         return this;
     }
 
+    /** The socket's output, for a test that streams a large message itself. */
+    OutputStream outputStream() {
+        return out;
+    }
+
     /** Sends one command line and returns its whole reply. */
     String command(String line) throws IOException {
         send(line + "\r\n");
