@@ -204,7 +204,7 @@ public final class Child {
                 result("p99_ms", r.percentileMillis(0.99));
                 result("p999_ms", r.percentileMillis(0.999));
                 result("e2e_rate", messages / ((delivered - r.startNanos()) / 1e9));
-                result("per_dir_fsync", stats.commitsPerIncomingFsync());
+                result("per_accept_fsync", stats.commitsPerAcceptFsync());
                 result("commits", stats.commits());
                 result("cpu_s_per_1000", (cpu1 - cpu0) / 1e9 / (messages / 1000.0));
                 if (peer.connections() > 0) {               // the slow peer counts them; smtp-sink's are not read

@@ -70,7 +70,7 @@ final class Report {
             r.add(new Row("1", "send() p99.9, " + senders, "ms", "api." + t + ".p999_ms",
                     String.format(pfLatency, t, threadS), "angus.postfix." + t + ".p999_ms", Double.NaN, Better.LOWER,
                     Target.NONE));
-            r.add(new Row("1", "messages per incoming/ fsync, " + senders, "msgs", "api." + t + ".per_dir_fsync",
+            r.add(new Row("1", "messages per fsync on the accept path, " + senders, "msgs", "api." + t + ".per_accept_fsync",
                     "Postfix: one fsync per queue file", null, Double.NaN, Better.HIGHER, Target.NONE));
         }
         for (String t : List.of("1", "20")) {
@@ -294,8 +294,8 @@ final class Report {
               Subject, 1 KiB text) and call `RelayConnection.send(MimeMessage)`, durable on return; only the
               `send()` is timed. A fresh spool per run, one warm-up run first. *Accept* = messages / time until the
               last `send()` returned; *end to end* = messages / time until `smtp-sink -c` counted the last one.
-              Messages per fsync: `Spool.stats()` commits per directory fsync of `incoming/` (each message also
-              forces its own file: the profile counts every fsync).
+              Messages per fsync: `Spool.stats()` commits per fsync that acknowledged them (the accept journal's
+              forces that carried new messages, plus `incoming/` directory fsyncs of messages too large for it).
             - **3** — `smtp-source -s S -m N -l 1024` into each daemon's smtpd (`src/bin/postrelay -c DIR start`;
               `postfix -c DIR start`, an instance of the benchmark's own with queue and config under a temp directory,
               no chroot), both null clients configured alike (relayhost `[127.0.0.1]:SINK`, myorigin,
