@@ -6,7 +6,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -111,7 +110,7 @@ public final class Submission {
     }
 
     private static byte[] serialize(MimeMessage message) throws MessagingException, MessageRejectedException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MessageBuffer out = new MessageBuffer();
         try {
             message.writeTo(out);
         } catch (IOException e) {
