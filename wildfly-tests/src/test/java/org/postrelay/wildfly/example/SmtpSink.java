@@ -9,10 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -37,12 +40,43 @@ final class SmtpSink implements AutoCloseable {
     private final List<Received> received = new ArrayList<>(); // guarded by itself
     private final SMTPServer server;
 
+    private final List<String> logins = new CopyOnWriteArrayList<>();
+
     private SmtpSink(int port) {
         this.server = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("sink.example.net")
                 .messageHandlerFactory(Transaction::new)
                 .build();
+    }
+
+    /** A sink that takes mail only after AUTH (PLAIN or LOGIN) with this user name and password. */
+    private SmtpSink(String user, String password) {
+        this.server = SMTPServer.port(0)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("sink.example.net")
+                .messageHandlerFactory(Transaction::new)
+                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((name, secret, context) -> {
+                    if (!user.equals(name) || !password.equals(secret)) {
+                        throw new LoginFailedException("535 5.7.8 Authentication credentials invalid");
+                    }
+                    logins.add(name);
+                }))
+                .requireAuth(true)
+                .showAuthCapabilitiesBeforeSTARTTLS(true)
+                .build();
+    }
+
+    /** Starts a sink that requires a login (see {@link #logins()}). */
+    static SmtpSink startRequiringLogin(String user, String password) {
+        SmtpSink sink = new SmtpSink(user, password);
+        sink.server.start();
+        return sink;
+    }
+
+    /** The user names of the successful logins so far. */
+    List<String> logins() {
+        return List.copyOf(logins);
     }
 
     /** Starts a sink on a free port; it listens when this returns. */
