@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -89,7 +90,7 @@ public final class QueueManager {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile boolean rescanIncoming = true;      // hints overflowed: scan incoming/ again
     /** Messages left in active/ by a settle that failed (disk full, unwritable spool): requeued at the next queue run. */
-    private final Set<QueueId> stranded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<QueueId> stranded = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private final CountDownLatch loopDone = new CountDownLatch(1);
     private final Object runningLock = new Object();

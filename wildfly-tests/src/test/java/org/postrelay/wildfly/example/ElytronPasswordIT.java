@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +16,6 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.container.ManagementClient;
-import org.jboss.as.controller.client.ModelControllerClient;
-import org.jboss.as.controller.client.helpers.Operations;
-import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,11 +44,10 @@ class ElytronPasswordIT {
     @Test
     void theRelayPasswordShouldComeFromTheCredentialStore() throws Exception {
         String password = "pw-" + UUID.randomUUID();
-        ModelControllerClient client = management.getControllerClient();
-        RelayServer server = new RelayServer(client);
+        RelayServer server = new RelayServer(management.getControllerClient());
         ExampleApp app = new ExampleApp(management.getWebUri());
         try (SmtpSink relay = SmtpSink.startRequiringLogin(USER, password)) {
-            String expression = encryptedExpression(client, "static:" + USER + ":" + password);
+            String expression = server.encryptedExpression("static:" + USER + ":" + password);
             assertTrue(expression.startsWith("${ENC::") && !expression.contains(password), expression);
 
             Map<String, String> config = new HashMap<>(RelayServer.FAST_RETRY);
@@ -75,48 +70,5 @@ class ElytronPasswordIT {
         } finally {
             server.configure(Map.of("smtpSaslAuthEnable", "no"));   // the other tests' relays offer no AUTH
         }
-    }
-
-    /**
-     * As an admin does once: a secret-key credential store, the encryption expression resolver,
-     * then {@code create-expression} for the value (each step only when not there yet).
-     */
-    private static String encryptedExpression(ModelControllerClient client, String clearText) throws IOException {
-        ModelNode store = Operations.createAddress("subsystem", "elytron", "secret-key-credential-store", "postrelay-keys");
-        if (!exists(client, store)) {
-            ModelNode add = Operations.createAddOperation(store);
-            add.get("path").set("postrelay-keys.cs");
-            add.get("relative-to").set("jboss.server.data.dir");
-            add.get("create").set(true);
-            add.get("populate").set(true);
-            execute(client, add, "add the credential store");
-        }
-        ModelNode encryption = Operations.createAddress("subsystem", "elytron", "expression", "encryption");
-        if (!exists(client, encryption)) {
-            ModelNode add = Operations.createAddOperation(encryption);
-            ModelNode resolver = new ModelNode();
-            resolver.get("name").set("postrelay");
-            resolver.get("credential-store").set("postrelay-keys");
-            resolver.get("secret-key").set("key");
-            add.get("resolvers").add(resolver);
-            add.get("default-resolver").set("postrelay");
-            execute(client, add, "add the expression resolver");
-        }
-        ModelNode create = Operations.createOperation("create-expression", encryption);
-        create.get("resolver").set("postrelay");
-        create.get("clear-text").set(clearText);
-        return execute(client, create, "create-expression").get("expression").asString();
-    }
-
-    private static boolean exists(ModelControllerClient client, ModelNode address) throws IOException {
-        return Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(address)));
-    }
-
-    private static ModelNode execute(ModelControllerClient client, ModelNode op, String what) throws IOException {
-        ModelNode result = client.execute(op);
-        if (!Operations.isSuccessfulOutcome(result)) {
-            throw new AssertionError(what + " failed: " + Operations.getFailureDescription(result).asString());
-        }
-        return Operations.readResult(result);
     }
 }

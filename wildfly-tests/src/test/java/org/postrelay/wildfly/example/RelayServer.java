@@ -109,6 +109,42 @@ final class RelayServer {
         reload();
     }
 
+    /**
+     * An encrypted expression ({@code ${ENC::postrelay:...}}) of {@code clearText}, as an admin
+     * makes one: a secret-key credential store and the encryption expression resolver (each added
+     * only when not there yet), then {@code create-expression} (src/docs/wildfly.md).
+     */
+    String encryptedExpression(String clearText) throws IOException {
+        ModelNode store = Operations.createAddress("subsystem", "elytron", "secret-key-credential-store", "postrelay-keys");
+        if (!exists(store)) {
+            ModelNode add = Operations.createAddOperation(store);
+            add.get("path").set("postrelay-keys.cs");
+            add.get("relative-to").set("jboss.server.data.dir");
+            add.get("create").set(true);
+            add.get("populate").set(true);
+            execute(add, "add the credential store");
+        }
+        ModelNode encryption = Operations.createAddress("subsystem", "elytron", "expression", "encryption");
+        if (!exists(encryption)) {
+            ModelNode add = Operations.createAddOperation(encryption);
+            ModelNode resolver = new ModelNode();
+            resolver.get("name").set("postrelay");
+            resolver.get("credential-store").set("postrelay-keys");
+            resolver.get("secret-key").set("key");
+            add.get("resolvers").add(resolver);
+            add.get("default-resolver").set("postrelay");
+            execute(add, "add the expression resolver");
+        }
+        ModelNode create = Operations.createOperation("create-expression", encryption);
+        create.get("resolver").set("postrelay");
+        create.get("clear-text").set(clearText);
+        return execute(create, "create-expression").get("expression").asString();
+    }
+
+    private boolean exists(ModelNode address) throws IOException {
+        return Operations.isSuccessfulOutcome(client.execute(Operations.createReadResourceOperation(address)));
+    }
+
     /** {@code :reload}, then waits until the server runs again. */
     void reload() throws IOException {
         try {

@@ -42,34 +42,26 @@ final class SmtpSink implements AutoCloseable {
 
     private final List<String> logins = new CopyOnWriteArrayList<>();
 
-    private SmtpSink(int port) {
-        this.server = SMTPServer.port(port)
+    /** A sink on {@code port} (0: any free one); with {@code user}, it takes mail only after AUTH as that user. */
+    private SmtpSink(int port, String user, String password) {
+        SMTPServer.Builder builder = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("sink.example.net")
-                .messageHandlerFactory(Transaction::new)
-                .build();
-    }
-
-    /** A sink that takes mail only after AUTH (PLAIN or LOGIN) with this user name and password. */
-    private SmtpSink(String user, String password) {
-        this.server = SMTPServer.port(0)
-                .bindAddress(InetAddress.getLoopbackAddress())
-                .hostName("sink.example.net")
-                .messageHandlerFactory(Transaction::new)
-                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((name, secret, context) -> {
-                    if (!user.equals(name) || !password.equals(secret)) {
-                        throw new LoginFailedException("535 5.7.8 Authentication credentials invalid");
-                    }
-                    logins.add(name);
-                }))
-                .requireAuth(true)
-                .showAuthCapabilitiesBeforeSTARTTLS(true)
-                .build();
+                .messageHandlerFactory(Transaction::new);
+        if (user != null) {
+            builder.authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((name, secret, context) -> {
+                if (!user.equals(name) || !password.equals(secret)) {
+                    throw new LoginFailedException("535 5.7.8 Authentication credentials invalid");
+                }
+                logins.add(name);
+            })).requireAuth(true).showAuthCapabilitiesBeforeSTARTTLS(true);
+        }
+        this.server = builder.build();
     }
 
     /** Starts a sink that requires a login (see {@link #logins()}). */
     static SmtpSink startRequiringLogin(String user, String password) {
-        SmtpSink sink = new SmtpSink(user, password);
+        SmtpSink sink = new SmtpSink(0, user, password);
         sink.server.start();
         return sink;
     }
@@ -86,7 +78,7 @@ final class SmtpSink implements AutoCloseable {
 
     /** Starts a sink on the given port (0: any free one). */
     static SmtpSink start(int port) {
-        SmtpSink sink = new SmtpSink(port);
+        SmtpSink sink = new SmtpSink(port, null, null);
         sink.server.start();
         return sink;
     }
